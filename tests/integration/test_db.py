@@ -1,0 +1,57 @@
+import asyncpg
+
+from daemon.db.database import Database
+from daemon.db.migrate import available_migrations, migrate
+
+
+async def test_migrations_apply_from_empty_and_are_idempotent(pg_admin_dsn, tmp_path):
+    from tests.conftest import _admin, with_database
+    import uuid
+
+    name = f"rbsync_empty_{uuid.uuid4().hex[:8]}"
+    await asyncpg_exec(pg_admin_dsn, f'CREATE DATABASE "{name}"')
+    try:
+        conn = await asyncpg.connect(with_database(pg_admin_dsn, name))
+        try:
+            applied = await migrate(conn)
+            assert applied == [m.version for m in available_migrations()]
+            assert await migrate(conn) == []
+            versions = [r["version"] for r in await conn.fetch("SELECT version FROM schema_version ORDER BY 1")]
+            assert versions == applied
+            for table in ("jobs", "inbox", "poll_cursors"):
+                assert await conn.fetchval("SELECT to_regclass($1)", table) is not None
+        finally:
+            await conn.close()
+    finally:
+        await asyncpg_exec(pg_admin_dsn, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def asyncpg_exec(dsn: str, sql: str) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def test_pool_recovers_after_connections_are_terminated(db: Database):
+    async with db.pool.acquire() as conn:
+        await conn.execute("CREATE TABLE notes (v int)")
+        await conn.execute("INSERT INTO notes VALUES (1)")
+    admin = await asyncpg.connect(db.dsn)
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await admin.close()
+    assert killed >= 1
+    for _ in range(db.pool.get_size() + 1):
+        try:
+            value = await db.pool.fetchval("SELECT count(*) FROM notes")
+            break
+        except Exception:
+            continue
+    assert value == 1
+    assert await db.reachable()
