@@ -78,6 +78,23 @@ class RackbeatConfig(Strict):
     _resolve = field_validator("token", "webhook_token", mode="before")(_secret)
 
 
+class OrderOptions(Strict):
+    """How a shop's orders go to Rackbeat: when, to which customer, and how far Rackbeat processes them."""
+
+    enabled: bool = True
+    trigger: Literal["created", "paid", "fulfilled"] = "paid"  # shopify
+    statuses: list[str] = ["processing", "completed"]  # woocommerce
+    process_to: Literal["draft", "booked", "shipped", "invoiced"] = "booked"
+    shipping_product: str = "shipping"
+    rounding_product: str = "rounding"
+    default_customer: int | None = None  # Rackbeat customer number for orders without an email
+    customer_group_id: int = 1
+    payment_terms_id: int = 1
+    location: int | None = None  # Rackbeat location number put on every order line
+    cancel_in_rackbeat: bool = False  # cancel the Rackbeat order when the shop cancels, if not shipped
+    fulfilled_status: str = "completed"  # woocommerce status set when Rackbeat ships
+
+
 class ShopConfig(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
     type: Literal["shopify", "woocommerce"]
@@ -91,6 +108,7 @@ class ShopConfig(Strict):
     poll_interval_s: float = Field(default=300.0, gt=0)
     start_date: dt.date | None = None
     rate: RateConfig | None = None
+    orders: OrderOptions = OrderOptions()
 
     _resolve = field_validator(
         "access_token", "consumer_key", "consumer_secret", "webhook_secret", mode="before"

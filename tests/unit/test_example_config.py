@@ -26,6 +26,6 @@ def test_example_config_is_valid_and_documents_every_key(tmp_path, monkeypatch):
     documented = {line.split("=")[0].strip().lstrip("# ") for line in text.splitlines() if "=" in line}
     tables = [line.lstrip("# ") for line in text.splitlines() if line.lstrip("# ").startswith("[")]
     documented |= {table.split("]")[0].strip("[").split(".")[-1] for table in tables}
-    for section in (config.daemon, config.rackbeat, config.shops[0], config.rackbeat.rate):
+    for section in (config.daemon, config.rackbeat, config.shops[0], config.rackbeat.rate, config.shops[0].orders):
         missing = set(type(section).model_fields) - documented
         assert not missing, f"{type(section).__name__} keys not documented in the example: {missing}"
