@@ -2,7 +2,7 @@
 
 The emulators are real aiohttp servers. Faults are injected by a middleware so that the daemon meets
 latency, 5xx, 429, dropped connections and "committed but the response was lost" exactly where a
-real API would hurt it. Each emulator decides what a *create* is by setting ``request["creates"]``
+real API would hurt it. Each emulator decides what a *create* is by marking the request
 before doing its write (see :func:`mark_create`).
 """
 
@@ -18,6 +18,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from aiohttp import web
 
 CONTROL_PREFIX = "/_sandbox"
+CREATES = web.RequestKey("creates", bool)
 
 
 @dataclass
@@ -66,7 +67,7 @@ class Clock:
 
 def mark_create(request: web.Request) -> None:
     """Tell the fault middleware that this request commits a create (eligible for commit-then-drop)."""
-    request["creates"] = True
+    request[CREATES] = True
 
 
 def drop_connection(request: web.Request) -> web.Response:
@@ -93,7 +94,7 @@ def fault_middleware(faults: Faults, *, throttled: Callable[[web.Request], web.S
         if faults.roll(faults.throttle_rate):
             return throttled(request)
         response = await handler(request)
-        if request.get("creates") and response.status < 300 and faults.roll(faults.commit_drop_rate):
+        if request.get(CREATES) and response.status < 300 and faults.roll(faults.commit_drop_rate):
             return drop_connection(request)
         return response
 
