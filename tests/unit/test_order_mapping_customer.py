@@ -14,7 +14,7 @@ from daemon.sync.orders import (
     order_from_woocommerce,
     vat_zone,
 )
-from tests.unit.test_order_mapping_shop_fixtures import awkward_scenario, shopify_rest_order, woo_order
+from tests.fixtures.shop_orders import awkward_scenario, shopify_rest_order, woo_order
 
 DEFAULTS = CustomerDefaults(home_country="DK", customer_group_id=3, payment_terms_id=7, default_customer_number="99999")
 

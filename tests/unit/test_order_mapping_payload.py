@@ -22,7 +22,7 @@ from daemon.sync.orders import (
     rackbeat_order_total,
 )
 from daemon.sync.orders.rackbeat_totals import rackbeat_line_net
-from tests.unit.test_order_mapping_shop_fixtures import (
+from tests.fixtures.shop_orders import (
     D,
     Item,
     Scenario,

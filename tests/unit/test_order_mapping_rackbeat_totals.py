@@ -11,7 +11,7 @@ import pytest
 from daemon.sync.orders import PayloadOptions, build_order_payload, order_from_shopify_rest, rackbeat_order_total
 from daemon.sync.orders.line_fit import fit_line
 from daemon.sync.orders.rackbeat_totals import line_net
-from tests.unit.test_order_mapping_shop_fixtures import D, Item, Scenario, shopify_rest_order, tax_on
+from tests.fixtures.shop_orders import D, Item, Scenario, shopify_rest_order, tax_on
 
 
 def half_up_cents(value: Fraction) -> Fraction:

@@ -10,7 +10,7 @@ import pytest
 
 from daemon.sync.model import CANCELLED, FULFILLED, PAID, PENDING, REFUNDED, SHOPIFY
 from daemon.sync.orders import order_from_shopify_graphql, order_from_shopify_rest
-from tests.unit.test_order_mapping_shop_fixtures import (
+from tests.fixtures.shop_orders import (
     D,
     Item,
     Scenario,

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from daemon.sync.orders import TransferRule, order_from_shopify_rest, order_from_woocommerce, transfer_decision
-from tests.unit.test_order_mapping_shop_fixtures import awkward_scenario, shopify_rest_order, woo_order
+from tests.fixtures.shop_orders import awkward_scenario, shopify_rest_order, woo_order
 
 
 def shopify(**changes):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from daemon.sync.orders import line_problems, order_from_shopify_rest
 from daemon.sync.orders.validation import MAX_SKU_LENGTH
-from tests.unit.test_order_mapping_shop_fixtures import awkward_scenario, shopify_rest_order
+from tests.fixtures.shop_orders import awkward_scenario, shopify_rest_order
 
 
 def order_with_skus(*skus):

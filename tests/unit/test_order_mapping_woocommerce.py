@@ -8,7 +8,7 @@ import pytest
 
 from daemon.sync.model import CANCELLED, FULFILLED, PAID, PENDING, REFUNDED, WOOCOMMERCE
 from daemon.sync.orders import order_from_woocommerce
-from tests.unit.test_order_mapping_shop_fixtures import D, awkward_scenario, line_discounts, woo_order
+from tests.fixtures.shop_orders import D, awkward_scenario, line_discounts, woo_order
 
 
 def test_header_and_customer() -> None:

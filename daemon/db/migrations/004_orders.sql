@@ -1,0 +1,31 @@
+-- The link (shop, shop order id) -> Rackbeat order: the guard that makes every shop order one Rackbeat order.
+CREATE TABLE shop_orders (
+    shop_id                  text        NOT NULL,
+    shop_order_id            text        NOT NULL,
+    name                     text        NOT NULL,
+    state                    text        NOT NULL
+                             CHECK (state IN ('waiting', 'queued', 'transferred', 'parked', 'skipped')),
+    reason                   text,
+    shop_updated_at          timestamptz NOT NULL,   -- newest version seen; older payloads never overwrite it
+    payload_format           text        NOT NULL,   -- shopify_rest | shopify_graphql | woocommerce
+    payload                  jsonb       NOT NULL,
+    first_seen_at            timestamptz NOT NULL DEFAULT now(),
+    reference                text        NOT NULL UNIQUE,  -- written on the Rackbeat order as other_reference
+    create_attempted_at      timestamptz,            -- committed before the first create call
+    rackbeat_order_number    bigint      UNIQUE,
+    rackbeat_customer_number bigint,
+    transferred_at           timestamptz,
+    processed_to             text,                   -- draft | booked | shipped | invoiced reached so far
+    shop_cancelled_at        timestamptz,
+    attention                text,                   -- what the operator should look at, if anything
+    PRIMARY KEY (shop_id, shop_order_id)
+);
+
+CREATE INDEX shop_orders_state ON shop_orders (state) WHERE state <> 'transferred';
+
+-- Known Rackbeat customers by email, so a returning customer costs no request.
+CREATE TABLE rackbeat_customers (
+    email      text PRIMARY KEY,
+    number     bigint      NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,76 @@
+"""Inbox handlers that feed the order flow: shop order webhooks and polls, and products appearing.
+
+Webhook and poll sightings of one order take the same path (``OrderIntake.accept``), so an order seen
+both ways is handled once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from daemon.queue.store import JobQueue
+from daemon.sync.order_flow.intake import Mapper, OrderIntake, Sighting
+from daemon.sync.orders import order_from_shopify_graphql, order_from_shopify_rest, order_from_woocommerce
+from daemon.webhooks.dispatch import InboxHandler, InboxItem
+
+SHOPIFY_REST, SHOPIFY_GRAPHQL, WOOCOMMERCE = "shopify_rest", "shopify_graphql", "woocommerce"
+MAPPERS: Mapping[str, Mapper] = {
+    SHOPIFY_REST: order_from_shopify_rest,
+    SHOPIFY_GRAPHQL: order_from_shopify_graphql,
+    WOOCOMMERCE: order_from_woocommerce,
+}
+SHOPIFY_ORDER_TOPICS = (
+    "orders/create",
+    "orders/updated",
+    "orders/paid",
+    "orders/cancelled",
+    "orders/fulfilled",
+    "orders/partially_fulfilled",
+)
+WOO_ORDER_TOPICS = ("order.created", "order.updated", "order.restored")
+POLLED_SHOPIFY_ORDER = "shopify.order"
+POLLED_WOO_ORDER = "woocommerce.order"
+
+
+class ShopOrderHandler:
+    """One shop order payload (of a known format) into the intake."""
+
+    def __init__(self, intake: OrderIntake, payload_format: str) -> None:
+        self._intake = intake
+        self._format = payload_format
+
+    async def handle(self, item: InboxItem) -> None:
+        order = MAPPERS[self._format](item.payload, item.connection)
+        await self._intake.accept(Sighting(order, self._format, item.payload))
+
+
+class ProductAppearedHandler:
+    """A product created in Rackbeat releases the orders parked waiting for its SKU."""
+
+    def __init__(self, queue: JobQueue) -> None:
+        self._queue = queue
+
+    async def handle(self, item: InboxItem) -> None:
+        number = _product_number(item.payload)
+        if number:
+            await self._queue.release_blocked(f"sku:{number}")
+
+
+def _product_number(payload: Mapping[str, Any]) -> str | None:
+    """Rackbeat webhooks carry the number as ``key``; polled products are the product itself."""
+    if "event" in payload:
+        return str(payload.get("key") or "") or None
+    return payload.get("number")
+
+
+def order_routes(intake: OrderIntake, queue: JobQueue) -> dict[tuple[str, str], InboxHandler]:
+    shopify = ShopOrderHandler(intake, SHOPIFY_REST)
+    woo = ShopOrderHandler(intake, WOOCOMMERCE)
+    appeared = ProductAppearedHandler(queue)
+    routes: dict[tuple[str, str], InboxHandler] = {("shopify", topic): shopify for topic in SHOPIFY_ORDER_TOPICS}
+    routes |= {("woocommerce", topic): woo for topic in WOO_ORDER_TOPICS}
+    routes[("poll", POLLED_SHOPIFY_ORDER)] = ShopOrderHandler(intake, SHOPIFY_GRAPHQL)
+    routes[("poll", POLLED_WOO_ORDER)] = woo
+    routes[("rackbeat", "product.created")] = appeared
+    routes[("poll", "rackbeat.product")] = appeared
+    return routes

@@ -1,0 +1,146 @@
+"""The binder between shop orders and Rackbeat orders (table ``shop_orders``).
+
+The primary key (shop, shop order id) and the unique Rackbeat order number are the guard against a
+second Rackbeat order; everything else here is bookkeeping the transfer steps resume from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+WAITING, QUEUED, TRANSFERRED, PARKED, SKIPPED = "waiting", "queued", "transferred", "parked", "skipped"
+
+
+@dataclass(frozen=True)
+class OrderLink:
+    shop_id: str
+    shop_order_id: str
+    name: str
+    state: str
+    reason: str | None
+    shop_updated_at: dt.datetime
+    payload_format: str
+    payload: dict[str, Any]
+    first_seen_at: dt.datetime
+    reference: str
+    create_attempted_at: dt.datetime | None
+    rackbeat_order_number: int | None
+    rackbeat_customer_number: int | None
+    transferred_at: dt.datetime | None
+    processed_to: str | None
+    shop_cancelled_at: dt.datetime | None
+    attention: str | None
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> "OrderLink":
+        fields = {k: record[k] for k in cls.__dataclass_fields__}
+        fields["payload"] = json.loads(fields["payload"])
+        return cls(**fields)
+
+
+def reference_for(shop_id: str, shop_order_id: str) -> str:
+    """The idempotency reference written on the Rackbeat order and searched before any retry."""
+    return f"rbsync:{shop_id}:{shop_order_id}"
+
+
+_UPSERT_NEWEST = """
+INSERT INTO shop_orders (shop_id, shop_order_id, name, state, shop_updated_at, payload_format, payload, reference)
+VALUES ($1, $2, $3, 'waiting', $4, $5, $6::jsonb, $7)
+ON CONFLICT (shop_id, shop_order_id) DO UPDATE
+   SET name = EXCLUDED.name, shop_updated_at = EXCLUDED.shop_updated_at,
+       payload_format = EXCLUDED.payload_format, payload = EXCLUDED.payload
+ WHERE shop_orders.shop_updated_at <= EXCLUDED.shop_updated_at
+RETURNING *, (xmax = 0) AS inserted
+"""
+
+
+class OrderLinks:
+    """SQL for ``shop_orders``; every method takes the connection so callers control the transaction."""
+
+    async def upsert_newest(
+        self,
+        conn: asyncpg.Connection,
+        *,
+        shop_id: str,
+        shop_order_id: str,
+        name: str,
+        updated_at: dt.datetime,
+        payload_format: str,
+        payload: dict[str, Any],
+    ) -> tuple[OrderLink, bool] | None:
+        """Store this version unless a newer one is stored; None means the payload was stale."""
+        record = await conn.fetchrow(
+            _UPSERT_NEWEST,
+            shop_id,
+            shop_order_id,
+            name,
+            updated_at,
+            payload_format,
+            json.dumps(payload),
+            reference_for(shop_id, shop_order_id),
+        )
+        return None if record is None else (OrderLink.from_record(record), record["inserted"])
+
+    async def get(self, conn: asyncpg.Connection, shop_id: str, shop_order_id: str) -> OrderLink | None:
+        record = await conn.fetchrow(
+            "SELECT * FROM shop_orders WHERE shop_id = $1 AND shop_order_id = $2", shop_id, shop_order_id
+        )
+        return None if record is None else OrderLink.from_record(record)
+
+    async def set_state(
+        self, conn: asyncpg.Connection, link: OrderLink, state: str, reason: str | None = None
+    ) -> None:
+        await conn.execute(
+            "UPDATE shop_orders SET state = $3, reason = $4 WHERE shop_id = $1 AND shop_order_id = $2",
+            link.shop_id,
+            link.shop_order_id,
+            state,
+            reason,
+        )
+
+    async def mark_create_attempted(self, conn: asyncpg.Connection, link: OrderLink) -> None:
+        await conn.execute(
+            """UPDATE shop_orders SET create_attempted_at = coalesce(create_attempted_at, now())
+               WHERE shop_id = $1 AND shop_order_id = $2""",
+            link.shop_id,
+            link.shop_order_id,
+        )
+
+    async def link_rackbeat_order(
+        self, conn: asyncpg.Connection, link: OrderLink, *, order_number: int, customer_number: int | None
+    ) -> None:
+        await conn.execute(
+            """UPDATE shop_orders
+                  SET rackbeat_order_number = $3, rackbeat_customer_number = $4,
+                      transferred_at = coalesce(transferred_at, now()), state = 'transferred', reason = NULL
+                WHERE shop_id = $1 AND shop_order_id = $2""",
+            link.shop_id,
+            link.shop_order_id,
+            order_number,
+            customer_number,
+        )
+
+    async def set_processed_to(self, conn: asyncpg.Connection, link: OrderLink, step: str) -> None:
+        await conn.execute(
+            "UPDATE shop_orders SET processed_to = $3 WHERE shop_id = $1 AND shop_order_id = $2",
+            link.shop_id,
+            link.shop_order_id,
+            step,
+        )
+
+    async def flag(self, conn: asyncpg.Connection, link: OrderLink, attention: str, *, cancelled: bool) -> None:
+        await conn.execute(
+            """UPDATE shop_orders
+                  SET attention = $3,
+                      shop_cancelled_at = CASE WHEN $4 THEN coalesce(shop_cancelled_at, now()) ELSE shop_cancelled_at END
+                WHERE shop_id = $1 AND shop_order_id = $2""",
+            link.shop_id,
+            link.shop_order_id,
+            attention,
+            cancelled,
+        )
