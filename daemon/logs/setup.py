@@ -38,4 +38,5 @@ def configure_logging(level: str = "info", *, json: bool | None = None, stream=N
 
 
 def get_logger(**bound) -> structlog.typing.FilteringBoundLogger:
-    return structlog.get_logger().bind(**bound)
+    """A lazy logger: safe at import time, it follows whatever configure_logging() sets later."""
+    return structlog.get_logger(**bound)

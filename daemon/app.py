@@ -1,0 +1,165 @@
+"""The program lifecycle (mautrix-style): start the components in order, stop them in reverse.
+
+``start``: logging, database (embedded when no URL; migrations run), HTTP session and per-connection
+rate limiters, API clients, the job worker, the pollers and finally the webhook listener; then
+READY=1. ``stop`` (SIGTERM/SIGINT): STOPPING=1, then the same in reverse: no new webhooks, no new
+polls, running jobs get ``daemon.shutdown_grace_s`` before their leases are released, then HTTP and
+the database close. A component that crashes is logged and ends the process non-zero, so systemd
+restarts it; a clean stop exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import Awaitable, Callable
+
+import aiohttp
+import structlog
+from aiohttp import web
+
+from daemon.config.model import Config
+from daemon.connectors.rackbeat.client import RackbeatClient
+from daemon.connectors.rackbeat.connection import CONNECTION as RACKBEAT
+from daemon.db.database import Database
+from daemon.http.ratelimit import RateLimiter, RateLimiters
+from daemon.logs.setup import configure_logging
+from daemon.pollers.base import Poller
+from daemon.pollers.rackbeat_streams import rackbeat_streams
+from daemon.queue import JobHandler, JobQueue, Worker
+from daemon.systemd import Notifier
+from daemon.webhooks.dispatch import InboxDispatcher, InboxHandler
+from daemon.webhooks.health import HealthReporter
+from daemon.webhooks.inbox import INBOX_JOB, InboxStore
+from daemon.webhooks.server import build_webhook_app
+
+log = structlog.get_logger()  # lazy: follows configure_logging() done after import
+
+EXIT_CRASHED = 1
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox insert each
+
+
+class Program:
+    def __init__(self, config: Config, notifier: Notifier | None = None) -> None:
+        self.config = config
+        self.notifier = notifier or Notifier()
+        self.pollers: list[Poller] = []
+        self._stop_actions: list[tuple[str, Callable[[], Awaitable[object]]]] = []
+        self._crashed: asyncio.Future[str] | None = None
+        self._watchdog: asyncio.Task | None = None
+
+    async def run(self) -> int:
+        """Start, serve until SIGTERM/SIGINT or a crash, stop; returns the process exit code."""
+        loop = asyncio.get_running_loop()
+        stop_requested = asyncio.Event()
+        for signum in STOP_SIGNALS:
+            loop.add_signal_handler(signum, stop_requested.set)
+        self._crashed = loop.create_future()
+        exit_code = await self._serve(stop_requested)
+        for signum in STOP_SIGNALS:
+            loop.remove_signal_handler(signum)  # a second signal ends the process at once
+        await self.stop()
+        return exit_code
+
+    async def _serve(self, stop_requested: asyncio.Event) -> int:
+        stopping = asyncio.create_task(stop_requested.wait(), name="stop-signal")
+        starting = asyncio.create_task(self.start(), name="start")
+        try:
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():  # stopped while still starting (a slow database, say)
+                starting.cancel()
+                await asyncio.gather(starting, return_exceptions=True)
+                return 0
+            if starting.exception() is not None:
+                log.error("daemon.start_failed", exc_info=starting.exception())
+                return EXIT_CRASHED
+            await asyncio.wait({stopping, self._crashed}, return_when=asyncio.FIRST_COMPLETED)
+            return EXIT_CRASHED if self._crashed.done() else 0
+        finally:
+            stopping.cancel()
+
+    async def start(self) -> None:
+        config = self.config
+        configure_logging(config.daemon.log_level)
+        self._watchdog = asyncio.create_task(self.notifier.watchdog(), name="watchdog")
+        log.info("daemon.starting", listen=config.daemon.listen, shops=[shop.id for shop in config.shops])
+
+        database = Database(config.daemon.database_url, config.daemon.data_dir)
+        self._on_stop("database", database.close)
+        self.notifier.status("starting: database and migrations")
+        await database.start()
+
+        session = aiohttp.ClientSession()
+        self._on_stop("http", session.close)
+        limiters = RateLimiters(
+            [
+                RateLimiter.from_config(RACKBEAT, config.rackbeat.rate),
+                *(RateLimiter.from_config(shop.id, shop.effective_rate) for shop in config.shops),
+            ]
+        )
+        rackbeat = RackbeatClient.create(config.rackbeat, session, limiters[RACKBEAT])
+
+        inbox = InboxStore(database)
+        worker = Worker(
+            database,
+            JobQueue(database),
+            self._handlers(inbox),
+            concurrency=config.daemon.workers,
+            busy_connections=limiters.busy_connections,
+        )
+        self._on_stop("worker", lambda: worker.stop(config.daemon.shutdown_grace_s))
+        await worker.start()
+
+        streams = rackbeat_streams(rackbeat, config.rackbeat)
+        self.pollers = [Poller(stream, database.pool, inbox) for stream in streams]
+        self._on_stop("pollers", lambda: asyncio.gather(*(poller.stop() for poller in self.pollers)))
+        for poller in self.pollers:
+            self._supervise(f"poller {poller.stream.connection}/{poller.stream.name}", poller.start())
+
+        runner = web.AppRunner(
+            build_webhook_app(config, inbox, HealthReporter(database, config)), shutdown_timeout=LISTENER_SHUTDOWN_S
+        )
+        await runner.setup()
+        self._on_stop("listener", runner.cleanup)
+        await web.TCPSite(runner, config.daemon.listen_host, config.daemon.listen_port).start()
+
+        status = f"listening on {config.daemon.listen}, {len(self.pollers)} pollers"
+        self.notifier.ready(status)
+        log.info("daemon.ready", listen=config.daemon.listen, pollers=len(self.pollers))
+
+    def _handlers(self, inbox: InboxStore) -> dict[str, JobHandler]:
+        """Job kind -> handler; a new kind of job is one more line here."""
+        routes: dict[tuple[str, str], InboxHandler] = {}  # (source, topic) -> flow; flows add theirs here
+        return {INBOX_JOB: InboxDispatcher(inbox, routes)}
+
+    async def stop(self) -> None:
+        """Undo whatever ``start`` got done, newest first; a failing step does not stop the rest."""
+        self.notifier.stopping("stopping")
+        log.info("daemon.stopping")
+        while self._stop_actions:
+            component, action = self._stop_actions.pop()
+            try:
+                await action()
+            except Exception:  # noqa: BLE001 - keep shutting the rest down
+                log.exception("daemon.stop_failed", component=component)
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            await asyncio.gather(self._watchdog, return_exceptions=True)
+        log.info("daemon.stopped")
+        self.notifier.close()
+
+    def _on_stop(self, component: str, action: Callable[[], Awaitable[object]]) -> None:
+        self._stop_actions.append((component, action))
+
+    def _supervise(self, component: str, task: asyncio.Task) -> None:
+        """A background task that dies with an exception takes the process down (systemd restarts it)."""
+
+        def check(done: asyncio.Task) -> None:
+            if done.cancelled() or done.exception() is None:
+                return
+            log.error("daemon.component_crashed", component=component, exc_info=done.exception())
+            if self._crashed is not None and not self._crashed.done():
+                self._crashed.set_result(component)
+
+        task.add_done_callback(check)
