@@ -103,7 +103,7 @@ class ShopConfig(Strict):
     consumer_key: SecretStr | None = Field(default=None, validate_default=True)
     consumer_secret: SecretStr | None = Field(default=None, validate_default=True)
     webhook_secret: SecretStr
-    api_version: str = "2025-10"
+    api_version: str = "2026-01"  # first version with @idempotent inventory writes
     home_country: str = Field(default="DK", min_length=2, max_length=2)
     poll_interval_s: float = Field(default=300.0, gt=0)
     start_date: dt.date | None = None
