@@ -95,6 +95,23 @@ class OrderOptions(Strict):
     fulfilled_status: str = "completed"  # woocommerce status set when Rackbeat ships
 
 
+class StockOptions(Strict):
+    """Rackbeat is master of stock: what this shop shows is pushed from Rackbeat."""
+
+    enabled: bool = True
+    location: int | None = None  # Rackbeat location number to count; None = all locations
+    reconcile_interval_s: float = Field(default=6 * 3600.0, gt=0)
+
+
+class ProductOptions(Strict):
+    """Which side owns product data for this shop, and how prices translate."""
+
+    master: Literal["rackbeat", "shop", "none"] = "none"
+    product_group: int = 1  # Rackbeat product group for products created from the shop
+    prices_include_vat: bool = True  # shop prices include VAT (Rackbeat sales prices never do)
+    vat_rate: float = Field(default=25.0, ge=0)  # percent, to convert between the two
+
+
 class ShopConfig(Strict):
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
     type: Literal["shopify", "woocommerce"]
@@ -109,6 +126,8 @@ class ShopConfig(Strict):
     start_date: dt.date | None = None
     rate: RateConfig | None = None
     orders: OrderOptions = OrderOptions()
+    stock: StockOptions = StockOptions()
+    products: ProductOptions = ProductOptions()
 
     _resolve = field_validator(
         "access_token", "consumer_key", "consumer_secret", "webhook_secret", mode="before"
@@ -132,10 +151,40 @@ class ShopConfig(Strict):
         return RateConfig(per_second=5.0, burst=5, concurrency=3)
 
 
+class OngoingFlows(Strict):
+    """Each Ongoing flow can be switched on or off on its own."""
+
+    products: bool = True
+    orders: bool = True
+    purchase_orders: bool = True
+    shipments: bool = True
+    receipts: bool = True
+    adjustments: bool = False  # switch on only after `rackbeat-sync ongoing stock-compare` is clean
+
+
+class OngoingConfig(Strict):
+    """One Ongoing WMS warehouse (goods owner) mapped to one Rackbeat location."""
+
+    id: str = Field(default="ongoing", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+    api_url: str  # https://api.ongoingsystems.se/{warehouse}/api/v1
+    user: str
+    password: SecretStr
+    goods_owner_id: int
+    location: int  # the Rackbeat location number that is this warehouse
+    shipped_statuses: list[int] = [450, 500]  # order status numbers that count as shipped
+    receive_when: Literal["completed", "immediately"] = "completed"
+    poll_interval_s: float = Field(default=120.0, gt=0)
+    webhook_token: SecretStr | None = None  # X-Auth-Token on Ongoing webhooks (they only trigger polls)
+    flows: OngoingFlows = OngoingFlows()
+
+    _resolve = field_validator("password", "webhook_token", mode="before")(_secret)
+
+
 class Config(Strict):
     daemon: DaemonConfig = DaemonConfig()
     rackbeat: RackbeatConfig
     shops: list[ShopConfig] = []
+    ongoing: list[OngoingConfig] = []
 
     @model_validator(mode="after")
     def _unique_shop_ids(self) -> "Config":
