@@ -26,9 +26,11 @@ from daemon.http.ratelimit import RateLimiter, RateLimiters
 from daemon.logs.setup import configure_logging
 from daemon.pollers.base import Poller
 from daemon.pollers.rackbeat_streams import rackbeat_streams
-from daemon.queue import JobHandler, JobQueue, Worker
+from daemon.queue import JobQueue, Worker
+from daemon.sync.order_flow.parts import build_order_parts
+from daemon.sync.parts import FlowContext, FlowParts
 from daemon.systemd import Notifier
-from daemon.webhooks.dispatch import InboxDispatcher, InboxHandler
+from daemon.webhooks.dispatch import InboxDispatcher
 from daemon.webhooks.health import HealthReporter
 from daemon.webhooks.inbox import INBOX_JOB, InboxStore
 from daemon.webhooks.server import build_webhook_app
@@ -38,6 +40,11 @@ log = structlog.get_logger()  # lazy: follows configure_logging() done after imp
 EXIT_CRASHED = 1
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox insert each
+
+
+def flow_parts(context: FlowContext) -> FlowParts:
+    """Every business flow's handlers, inbox routes and streams; a new flow is one more ``merge``."""
+    return FlowParts().merge(build_order_parts(context))
 
 
 class Program:
@@ -100,18 +107,20 @@ class Program:
         )
         rackbeat = RackbeatClient.create(config.rackbeat, session, limiters[RACKBEAT])
 
+        queue = JobQueue(database)
         inbox = InboxStore(database)
+        parts = flow_parts(FlowContext(config, database, queue, rackbeat, shop_clients={}))
         worker = Worker(
             database,
-            JobQueue(database),
-            self._handlers(inbox),
+            queue,
+            {INBOX_JOB: InboxDispatcher(inbox, parts.routes), **parts.handlers},
             concurrency=config.daemon.workers,
             busy_connections=limiters.busy_connections,
         )
         self._on_stop("worker", lambda: worker.stop(config.daemon.shutdown_grace_s))
         await worker.start()
 
-        streams = rackbeat_streams(rackbeat, config.rackbeat)
+        streams = [*rackbeat_streams(rackbeat, config.rackbeat), *parts.streams]
         self.pollers = [Poller(stream, database.pool, inbox) for stream in streams]
         self._on_stop("pollers", lambda: asyncio.gather(*(poller.stop() for poller in self.pollers)))
         for poller in self.pollers:
@@ -127,11 +136,6 @@ class Program:
         status = f"listening on {config.daemon.listen}, {len(self.pollers)} pollers"
         self.notifier.ready(status)
         log.info("daemon.ready", listen=config.daemon.listen, pollers=len(self.pollers))
-
-    def _handlers(self, inbox: InboxStore) -> dict[str, JobHandler]:
-        """Job kind -> handler; a new kind of job is one more line here."""
-        routes: dict[tuple[str, str], InboxHandler] = {}  # (source, topic) -> flow; flows add theirs here
-        return {INBOX_JOB: InboxDispatcher(inbox, routes)}
 
     async def stop(self) -> None:
         """Undo whatever ``start`` got done, newest first; a failing step does not stop the rest."""

@@ -63,8 +63,11 @@ class OrderIntake:
     async def accept(self, sighting: Sighting) -> str:
         """What happened to this version: queued, waiting, skipped, stale, or an after-transfer note."""
         order = sighting.order
-        shop = self._shops[order.shop_id]
         bound = log.bind(shop=order.shop_id, order=order.shop_order_id, order_name=order.name)
+        shop = self._shops.get(order.shop_id)
+        if shop is None:
+            bound.debug("order.ignored", reason="order sync is off for this shop")
+            return "disabled"
         async with self._database.pool.acquire() as conn, conn.transaction():
             stored = await self._links.upsert_newest(
                 conn,
