@@ -1,7 +1,9 @@
 """What a business flow plugs into the program: job handlers, inbox routes, poll streams.
 
 Each flow has a ``build_*_parts(context) -> FlowParts`` function; ``daemon.app.Program`` calls them
-explicitly and merges the parts, refusing two flows that claim the same job kind or inbox topic.
+explicitly and merges the parts. A job kind belongs to one flow; an inbox topic several flows care
+about (a product changed in Rackbeat matters to orders, stock, products and the warehouse) is handed
+to each of them in turn.
 """
 
 from __future__ import annotations
@@ -36,10 +38,23 @@ class FlowParts:
     streams: list[Stream] = field(default_factory=list)  # pollers to run
 
     def merge(self, other: "FlowParts") -> "FlowParts":
-        for mine, theirs, what in ((self.handlers, other.handlers, "job kind"), (self.routes, other.routes, "inbox topic")):
-            clash = mine.keys() & theirs.keys()
-            if clash:
-                raise ValueError(f"two flows claim the same {what}: {sorted(map(str, clash))}")
-            mine.update(theirs)
+        clash = self.handlers.keys() & other.handlers.keys()
+        if clash:
+            raise ValueError(f"two flows claim the same job kind: {sorted(clash)}")
+        self.handlers.update(other.handlers)
+        for route, handler in other.routes.items():
+            mine = self.routes.get(route)
+            self.routes[route] = handler if mine is None else FanOut(mine, handler)
         self.streams.extend(other.streams)
         return self
+
+
+class FanOut:
+    """One inbox item handed to several flows; each must be idempotent (a retry re-runs them all)."""
+
+    def __init__(self, *handlers: InboxHandler) -> None:
+        self.handlers = [h for handler in handlers for h in (handler.handlers if isinstance(handler, FanOut) else [handler])]
+
+    async def handle(self, item) -> None:
+        for handler in self.handlers:
+            await handler.handle(item)
