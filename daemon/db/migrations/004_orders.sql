@@ -29,3 +29,19 @@ CREATE TABLE rackbeat_customers (
     number     bigint      NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- One row per Rackbeat shipment of a transferred order: the shop is fulfilled once per shipment.
+CREATE TABLE order_fulfilments (
+    rackbeat_shipment_id bigint      PRIMARY KEY,
+    shop_id              text        NOT NULL,
+    shop_order_id        text        NOT NULL,
+    lines                jsonb       NOT NULL,   -- [{"sku": ..., "quantity": ...}] shipped in this shipment
+    tracking             jsonb,
+    state                text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done')),
+    shop_fulfilment_id   text,
+    created_at           timestamptz NOT NULL DEFAULT now(),
+    done_at              timestamptz,
+    FOREIGN KEY (shop_id, shop_order_id) REFERENCES shop_orders (shop_id, shop_order_id)
+);
+
+CREATE INDEX order_fulfilments_order ON order_fulfilments (shop_id, shop_order_id);

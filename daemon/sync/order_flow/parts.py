@@ -1,12 +1,14 @@
-"""The order flow's parts for the program: transfer and cancel jobs, order webhooks and polls."""
+"""The order flow's parts: transfer, cancel and fulfil jobs; order webhooks and polls; Rackbeat shipments."""
 
 from __future__ import annotations
 
 from daemon.sync.order_flow.cancel import OrderCancel
 from daemon.sync.order_flow.customers import CustomerResolver
+from daemon.sync.order_flow.fulfil import OrderFulfil
 from daemon.sync.order_flow.handlers import MAPPERS, order_routes
 from daemon.sync.order_flow.intake import CANCEL_KIND, TRANSFER_KIND, OrderIntake
 from daemon.sync.order_flow.links import OrderLinks
+from daemon.sync.order_flow.shipments import FULFIL_KIND, ShipmentWatcher
 from daemon.sync.order_flow.transfer import OrderTransfer
 from daemon.sync.parts import FlowContext, FlowParts
 
@@ -17,10 +19,16 @@ def build_order_parts(context: FlowContext) -> FlowParts:
     intake = OrderIntake(context.database, context.queue, links, shops)
     customers = CustomerResolver(context.database, context.rackbeat)
     transfer = OrderTransfer(context.database, context.rackbeat, links, customers, shops, MAPPERS)
+    watcher = ShipmentWatcher(context.database, context.queue, context.rackbeat)
     return FlowParts(
         handlers={
             TRANSFER_KIND: transfer,
             CANCEL_KIND: OrderCancel(context.database, context.rackbeat, links),
+            FULFIL_KIND: OrderFulfil(context.database, context.rackbeat, shops, context.shop_clients),
         },
-        routes=order_routes(intake, context.queue),
+        routes={
+            **order_routes(intake, context.queue),
+            ("rackbeat", "order.shipped"): watcher,
+            ("poll", "rackbeat.order"): watcher,
+        },
     )
