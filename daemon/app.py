@@ -21,6 +21,7 @@ from aiohttp import web
 from daemon.config.model import Config
 from daemon.connectors.rackbeat.client import RackbeatClient
 from daemon.connectors.rackbeat.connection import CONNECTION as RACKBEAT
+from daemon.connectors.shops import create_shop_clients
 from daemon.db.database import Database
 from daemon.http.ratelimit import RateLimiter, RateLimiters
 from daemon.logs.setup import configure_logging
@@ -109,7 +110,8 @@ class Program:
 
         queue = JobQueue(database)
         inbox = InboxStore(database)
-        parts = flow_parts(FlowContext(config, database, queue, rackbeat, shop_clients={}))
+        shop_clients = create_shop_clients(config.shops, session, limiters)
+        parts = flow_parts(FlowContext(config, database, queue, rackbeat, shop_clients=shop_clients))
         worker = Worker(
             database,
             queue,

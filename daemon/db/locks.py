@@ -26,3 +26,25 @@ async def try_session_lock(pool: asyncpg.Pool, namespace: int, key: str) -> Asyn
         finally:
             if held:
                 await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
+
+
+@asynccontextmanager
+async def session_lock(pool: asyncpg.Pool, namespace: int, key: str, *, wait_s: float) -> AsyncIterator[bool]:
+    """Like :func:`try_session_lock`, but waits up to ``wait_s`` for the holder to finish first.
+
+    For short critical sections (one order's transfer): waiting briefly is cheaper than a retry.
+    """
+    async with pool.acquire() as conn:
+        await conn.execute("SELECT set_config('lock_timeout', $1, false)", f"{int(wait_s * 1000)}ms")
+        try:
+            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", namespace, key)
+            held = True
+        except asyncpg.exceptions.LockNotAvailableError:
+            held = False
+        finally:
+            await conn.execute("RESET lock_timeout")
+        try:
+            yield held
+        finally:
+            if held:
+                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)

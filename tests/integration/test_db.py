@@ -55,3 +55,25 @@ async def test_pool_recovers_after_connections_are_terminated(db: Database):
             continue
     assert value == 1
     assert await db.reachable()
+
+
+async def test_session_lock_waits_for_the_holder_then_gets_it(db: Database):
+    import asyncio
+
+    from daemon.db.locks import ORDER_LOCKS, session_lock, try_session_lock
+
+    async with try_session_lock(db.pool, ORDER_LOCKS, "k") as first:
+        assert first
+        async with try_session_lock(db.pool, ORDER_LOCKS, "k") as second:
+            assert not second
+        async with session_lock(db.pool, ORDER_LOCKS, "k", wait_s=0.05) as timed_out:
+            assert not timed_out
+
+        async def waiter():
+            async with session_lock(db.pool, ORDER_LOCKS, "k", wait_s=10) as held:
+                return held
+
+        task = asyncio.create_task(waiter())
+        await asyncio.sleep(0.1)
+        assert not task.done()
+    assert await task is True

@@ -9,7 +9,7 @@ from __future__ import annotations
 from daemon.config.model import ShopConfig
 from daemon.connectors.rackbeat import RackbeatClient
 from daemon.db.database import Database
-from daemon.db.locks import CUSTOMER_LOCKS, try_session_lock
+from daemon.db.locks import CUSTOMER_LOCKS, session_lock
 from daemon.errors import RetryableError, TerminalError
 from daemon.logs.setup import get_logger
 from daemon.sync.model import Order
@@ -47,7 +47,7 @@ class CustomerResolver:
         cached = await self._database.pool.fetchval("SELECT number FROM rackbeat_customers WHERE email = $1", email)
         if cached is not None:
             return cached
-        async with try_session_lock(self._database.pool, CUSTOMER_LOCKS, email) as held:
+        async with session_lock(self._database.pool, CUSTOMER_LOCKS, email, wait_s=10.0) as held:
             if not held:
                 raise RetryableError(f"customer {email} is being created by another job", retry_after=1.0)
             number = await self._find_or_create(order, shop, email)

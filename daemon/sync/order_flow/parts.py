@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from daemon.pollers.shop_streams import shop_streams
 from daemon.sync.order_flow.cancel import OrderCancel
 from daemon.sync.order_flow.customers import CustomerResolver
 from daemon.sync.order_flow.fulfil import OrderFulfil
@@ -31,4 +32,5 @@ def build_order_parts(context: FlowContext) -> FlowParts:
             ("rackbeat", "order.shipped"): watcher,
             ("poll", "rackbeat.order"): watcher,
         },
+        streams=shop_streams(context.shop_clients, context.config.shops),
     )

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping
 from daemon.config.model import ShopConfig
 from daemon.connectors.rackbeat import RackbeatClient
 from daemon.db.database import Database
-from daemon.db.locks import ORDER_LOCKS, try_session_lock
+from daemon.db.locks import ORDER_LOCKS, session_lock
 from daemon.errors import RetryableError, TerminalApiError, TerminalError
 from daemon.logs.setup import get_logger
 from daemon.queue.model import Job
@@ -30,6 +30,7 @@ from daemon.sync.orders import PayloadOptions, build_order_payload, line_problem
 
 log = get_logger()
 STEPS = ("draft", "booked", "shipped", "invoiced")
+LOCK_WAIT_S = 10.0  # a transfer takes a few requests; waiting beats a retry
 
 Mapper = Callable[[Mapping[str, Any], str], Order]
 TransferListener = Callable[[Order, int], Any]
@@ -56,7 +57,7 @@ class OrderTransfer:
 
     async def handle(self, job: Job) -> None:
         shop_id, shop_order_id = job.payload["shop"], job.payload["order"]
-        async with try_session_lock(self._database.pool, ORDER_LOCKS, f"{shop_id}:{shop_order_id}") as held:
+        async with session_lock(self._database.pool, ORDER_LOCKS, f"{shop_id}:{shop_order_id}", wait_s=LOCK_WAIT_S) as held:
             if not held:
                 raise RetryableError(f"order {shop_id}:{shop_order_id} is being transferred by another job", retry_after=1.0)
             link = await self._load(shop_id, shop_order_id)
