@@ -292,3 +292,18 @@ async def test_order_without_email_goes_to_the_default_customer(db, rackbeat):
     await flow.shopify(scenario(email=None))
     assert await flow.run_jobs() == []
     assert (await flow.link("450789469"))["rackbeat_customer_number"] == 1
+
+
+async def test_many_concurrent_sightings_of_one_new_order_store_it_once(flow):
+    """Webhooks orders/create, /paid and /updated plus a poll can all arrive in the same instant."""
+    import asyncio
+
+    for order_id in range(1, 9):
+        payload = shopify_rest_order(scenario(order_id=order_id, number=order_id))
+        order = order_from_shopify_rest(payload, "shop-a")
+        sightings = [flow.intake.accept(Sighting(order, SHOPIFY_REST, payload)) for _ in range(16)]
+        assert set(await asyncio.gather(*sightings)) == {"queued"}
+    assert len(await flow.queue.list(state="pending")) == 8
+    assert await flow.run_jobs() == []
+    for order_id in range(1, 9):
+        assert len(await flow.rackbeat.find_orders_by_reference(f"rbsync:shop-a:{order_id}")) == 1

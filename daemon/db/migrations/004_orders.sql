@@ -10,7 +10,9 @@ CREATE TABLE shop_orders (
     payload_format           text        NOT NULL,   -- shopify_rest | shopify_graphql | woocommerce
     payload                  jsonb       NOT NULL,
     first_seen_at            timestamptz NOT NULL DEFAULT now(),
-    reference                text        NOT NULL UNIQUE,  -- written on the Rackbeat order as other_reference
+    reference                text        NOT NULL,   -- written on the Rackbeat order as other_reference;
+                                                     -- derived from the key, so no unique index of its own
+                                                     -- (a second one deadlocks concurrent first inserts)
     create_attempted_at      timestamptz,            -- committed before the first create call
     rackbeat_order_number    bigint      UNIQUE,
     rackbeat_customer_number bigint,
