@@ -1,0 +1,107 @@
+"""The embedded HTTP listener: webhook routes and ``/healthz``.
+
+A delivery is answered 200 only after its inbox row has committed; if the database cannot be
+reached the answer is 503, so the sender retries and nothing is acknowledged that was not stored.
+"""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+import asyncpg
+import structlog
+from aiohttp import web
+
+from daemon.config.model import Config
+from daemon.db.database import CONNECTION_ERRORS
+from daemon.webhooks.deliveries import (
+    RACKBEAT_CONNECTION,
+    SHOPIFY,
+    WOOCOMMERCE,
+    Delivery,
+    Outcome,
+    Refusal,
+    SignedShopSource,
+    classify_rackbeat,
+)
+from daemon.webhooks.health import HealthReporter
+from daemon.webhooks.inbox import InboxStore
+
+log = structlog.get_logger()  # lazy: follows configure_logging() done after import
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class WebhookReceiver:
+    def __init__(self, config: Config, inbox: InboxStore) -> None:
+        self._config = config
+        self._inbox = inbox
+        token = config.rackbeat.webhook_token
+        self._rackbeat_token = token.get_secret_value() if token is not None else None
+
+    def shop_route(self, source: SignedShopSource) -> Handler:
+        async def receive(request: web.Request) -> web.Response:
+            shop_id = request.match_info["shop_id"]
+            body = await self._read(request, source.kind, shop_id)
+            outcome = source.classify(self._config.shop(shop_id), request.headers, body)
+            return await self._answer(outcome, source.kind, shop_id)
+
+        return receive
+
+    async def rackbeat(self, request: web.Request) -> web.Response:
+        body = await self._read(request, RACKBEAT_CONNECTION, RACKBEAT_CONNECTION)
+        outcome = classify_rackbeat(self._rackbeat_token, request.headers, body)
+        return await self._answer(outcome, RACKBEAT_CONNECTION, RACKBEAT_CONNECTION)
+
+    @staticmethod
+    async def _read(request: web.Request, source: str, connection: str) -> bytes:
+        try:
+            return await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            log.warning("webhook.refused", source=source, connection=connection, reason="body too large")
+            raise
+
+    async def _answer(self, outcome: Outcome, source: str, connection: str) -> web.Response:
+        if isinstance(outcome, Refusal):
+            log.warning("webhook.refused", source=source, connection=connection, reason=outcome.reason)
+            return web.Response(status=outcome.status, text=outcome.reason)
+        if not isinstance(outcome, Delivery):
+            log.info("webhook.ping", source=source, connection=connection)
+            return web.Response(text="pong")
+        try:
+            inbox_id = await self._store(outcome)
+        except (*CONNECTION_ERRORS, asyncpg.PostgresError) as exc:
+            log.error("webhook.store_failed", source=source, connection=connection, error=exc)
+            if isinstance(exc, CONNECTION_ERRORS):
+                return web.Response(status=503, text="inbox unavailable, retry later")
+            return web.Response(status=500, text="the database refused this delivery")
+        return web.Response(text="ok" if inbox_id is not None else "duplicate")
+
+    async def _store(self, d: Delivery) -> int | None:
+        where = dict(source=d.source, connection=d.connection, topic=d.topic, delivery_id=d.delivery_id)
+        if d.problem is None:
+            inbox_id = await self._inbox.store(d.source, d.connection, d.delivery_id, d.topic, d.body, d.headers)
+            log.info("webhook.received", **where, inbox_id=inbox_id, duplicate=inbox_id is None)
+        else:
+            inbox_id = await self._inbox.store_rejected(
+                d.source, d.connection, d.delivery_id, d.topic, d.body, d.headers, d.problem
+            )
+            log.warning("webhook.rejected", **where, inbox_id=inbox_id, reason=d.problem)
+        return inbox_id
+
+
+def health_route(health: HealthReporter) -> Handler:
+    async def healthz(_: web.Request) -> web.Response:
+        report = await health.report()
+        return web.json_response(report, status=200 if report["database"] else 503)
+
+    return healthz
+
+
+def build_webhook_app(config: Config, inbox: InboxStore, health: HealthReporter) -> web.Application:
+    app = web.Application(client_max_size=config.daemon.webhook_max_body)
+    receiver = WebhookReceiver(config, inbox)
+    app.router.add_post("/webhooks/shopify/{shop_id}", receiver.shop_route(SHOPIFY))
+    app.router.add_post("/webhooks/woocommerce/{shop_id}", receiver.shop_route(WOOCOMMERCE))
+    app.router.add_post("/webhooks/rackbeat", receiver.rackbeat)
+    app.router.add_get("/healthz", health_route(health))
+    return app

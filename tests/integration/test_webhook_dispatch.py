@@ -1,0 +1,110 @@
+"""The 'inbox' job handler: routes a stored item by (source, topic), then marks the row."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.errors import RetryableError, TerminalError
+from daemon.queue.model import Job
+from daemon.webhooks.dispatch import InboxDispatcher, InboxItem
+from daemon.webhooks.inbox import InboxStore
+
+
+class Recorder:
+    def __init__(self, error: Exception | None = None) -> None:
+        self.items: list[InboxItem] = []
+        self.error = error
+
+    async def handle(self, item: InboxItem) -> None:
+        self.items.append(item)
+        if self.error is not None:
+            raise self.error
+
+
+async def job_for(db, inbox_id: int) -> Job:
+    record = await db.pool.fetchrow("SELECT * FROM jobs WHERE payload->>'inbox_id' = $1", str(inbox_id))
+    return Job.from_record(record)
+
+
+async def stored(db, source: str, topic: str, body: bytes = b'{"id": 7}') -> tuple[InboxStore, int]:
+    inbox = InboxStore(db)
+    inbox_id = await inbox.store(source, "shop-a", f"{source}-{topic}", topic, body, {"X-Shopify-Topic": topic})
+    return inbox, inbox_id
+
+
+async def test_routes_by_source_and_topic_and_marks_processed(db):
+    inbox, inbox_id = await stored(db, "shopify", "orders/create")
+    orders, other = Recorder(), Recorder()
+    dispatcher = InboxDispatcher(inbox, {("shopify", "orders/create"): orders, ("poll", "orders/create"): other})
+
+    await dispatcher.handle(await job_for(db, inbox_id))
+
+    [item] = orders.items
+    assert (item.inbox_id, item.source, item.connection, item.topic, item.payload) == (
+        inbox_id, "shopify", "shop-a", "orders/create", {"id": 7}
+    )
+    assert item.headers == {"X-Shopify-Topic": "orders/create"} and item.received_at is not None
+    assert other.items == []
+    assert (await inbox.get(inbox_id)).status == "processed"
+
+
+async def test_finished_row_is_not_handled_twice(db):
+    inbox, inbox_id = await stored(db, "shopify", "orders/create")
+    handler = Recorder()
+    dispatcher = InboxDispatcher(inbox, {("shopify", "orders/create"): handler})
+    job = await job_for(db, inbox_id)
+    await dispatcher.handle(job)
+    await dispatcher.handle(job)
+    assert len(handler.items) == 1
+
+
+async def test_topic_without_handler_is_ignored(db):
+    inbox, inbox_id = await stored(db, "woocommerce", "coupon.created")
+    await InboxDispatcher(inbox, {}).handle(await job_for(db, inbox_id))
+    row = await inbox.get(inbox_id)
+    assert row.status == "ignored" and row.reason == "no handler for this topic"
+
+
+async def test_terminal_error_rejects_the_row_and_propagates(db):
+    inbox, inbox_id = await stored(db, "rackbeat", "inventory.changed")
+    handler = Recorder(TerminalError("unknown SKU ABC-1"))
+    with pytest.raises(TerminalError):
+        await InboxDispatcher(inbox, {("rackbeat", "inventory.changed"): handler}).handle(await job_for(db, inbox_id))
+    row = await inbox.get(inbox_id)
+    assert (row.status, row.reason) == ("rejected", "unknown SKU ABC-1")
+
+
+async def test_rejected_row_is_handled_again_when_the_operator_retries_its_job(db):
+    inbox, inbox_id = await stored(db, "rackbeat", "inventory.changed")
+    handler = Recorder(TerminalError("unknown SKU ABC-1"))
+    dispatcher = InboxDispatcher(inbox, {("rackbeat", "inventory.changed"): handler})
+    job = await job_for(db, inbox_id)
+    with pytest.raises(TerminalError):
+        await dispatcher.handle(job)
+    handler.error = None
+    await dispatcher.handle(job)
+    assert len(handler.items) == 2 and (await inbox.get(inbox_id)).status == "processed"
+
+
+async def test_retryable_error_propagates_and_leaves_the_row_received(db):
+    inbox, inbox_id = await stored(db, "poll", "shop.order")
+    handler = Recorder(RetryableError("429 from Rackbeat", retry_after=3))
+    with pytest.raises(RetryableError):
+        await InboxDispatcher(inbox, {("poll", "shop.order"): handler}).handle(await job_for(db, inbox_id))
+    assert (await inbox.get(inbox_id)).status == "received"
+
+
+async def test_unparseable_stored_body_is_rejected_as_terminal(db):
+    inbox, inbox_id = await stored(db, "poll", "shop.order", body=b"[]")
+    handler = Recorder()
+    with pytest.raises(TerminalError, match="not an object"):
+        await InboxDispatcher(inbox, {("poll", "shop.order"): handler}).handle(await job_for(db, inbox_id))
+    assert handler.items == [] and (await inbox.get(inbox_id)).status == "rejected"
+
+
+async def test_missing_row_is_terminal(db):
+    inbox, inbox_id = await stored(db, "poll", "shop.order")
+    job = await job_for(db, inbox_id)
+    await db.pool.execute("DELETE FROM inbox")
+    with pytest.raises(TerminalError, match="does not exist"):
+        await InboxDispatcher(inbox, {}).handle(job)
