@@ -21,6 +21,7 @@ from aiohttp import web
 from daemon.config.model import Config
 from daemon.connectors.rackbeat.client import RackbeatClient
 from daemon.connectors.rackbeat.connection import CONNECTION as RACKBEAT
+from daemon.connectors.ongoing import create_ongoing_clients
 from daemon.connectors.shops import create_shop_clients
 from daemon.db.database import Database
 from daemon.http.ratelimit import RateLimiter, RateLimiters
@@ -28,6 +29,7 @@ from daemon.logs.setup import configure_logging
 from daemon.pollers.base import Poller
 from daemon.pollers.rackbeat_streams import rackbeat_streams
 from daemon.queue import JobQueue, Worker
+from daemon.sync.ongoing.parts import build_ongoing_parts
 from daemon.sync.order_flow.parts import build_order_parts
 from daemon.sync.parts import FlowContext, FlowParts
 from daemon.systemd import Notifier
@@ -45,7 +47,7 @@ LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox in
 
 def flow_parts(context: FlowContext) -> FlowParts:
     """Every business flow's handlers, inbox routes and streams; a new flow is one more ``merge``."""
-    return FlowParts().merge(build_order_parts(context))
+    return FlowParts().merge(build_order_parts(context)).merge(build_ongoing_parts(context))
 
 
 class Program:
@@ -110,8 +112,15 @@ class Program:
 
         queue = JobQueue(database)
         inbox = InboxStore(database)
-        shop_clients = create_shop_clients(config.shops, session, limiters)
-        parts = flow_parts(FlowContext(config, database, queue, rackbeat, shop_clients=shop_clients))
+        context = FlowContext(
+            config,
+            database,
+            queue,
+            rackbeat,
+            shop_clients=create_shop_clients(config.shops, session, limiters),
+            ongoing_clients=create_ongoing_clients(config, session, limiters),
+        )
+        parts = flow_parts(context)
         worker = Worker(
             database,
             queue,
