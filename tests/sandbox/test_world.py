@@ -104,12 +104,11 @@ def test_sandbox_toml_uses_the_worlds_credentials_and_ports():
 
 
 def test_sandbox_toml_ongoing_section_names_the_worlds_warehouse():
-    """Commented out until the daemon has an Ongoing flow; kept right so that uncommenting is enough."""
-    text = SANDBOX_TOML.read_text()
-    url = f"http://127.0.0.1:{FIXED_PORTS.ongoing}/{ONGOING.warehouse}/api/v1"
-    for line in (f'api_url = "{url}"', f'user = "{ONGOING.user}"', f'password = "{ONGOING.password}"',
-                 f"goods_owner_id = {ONGOING.goods_owner_id}"):
-        assert f"# {line}" in text
+    (configured,) = load_config(SANDBOX_TOML).ongoing
+    assert configured.api_url == f"http://127.0.0.1:{FIXED_PORTS.ongoing}/{ONGOING.warehouse}/api/v1"
+    assert configured.user == ONGOING.user
+    assert configured.password.get_secret_value() == ONGOING.password
+    assert configured.goods_owner_id == ONGOING.goods_owner_id
 
 
 async def test_registered_webhooks_reach_the_listener_and_pass_the_daemons_checks(world, session):
