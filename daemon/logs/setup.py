@@ -14,8 +14,21 @@ import structlog
 from daemon.logs.redact import redact_processor
 
 
+class _CurrentStdout:
+    """Writes to whatever ``sys.stdout`` is at the time of writing (it may be swapped after setup)."""
+
+    def write(self, text: str) -> int:
+        return sys.stdout.write(text)
+
+    def flush(self) -> None:
+        sys.stdout.flush()
+
+    def isatty(self) -> bool:
+        return sys.stdout.isatty()
+
+
 def configure_logging(level: str = "info", *, json: bool | None = None, stream=None) -> None:
-    stream = stream or sys.stdout
+    stream = stream or _CurrentStdout()
     use_json = (not stream.isatty()) if json is None else json
     renderer = (
         structlog.processors.JSONRenderer(sort_keys=False)
