@@ -37,6 +37,7 @@ from daemon.webhooks.dispatch import InboxDispatcher
 from daemon.webhooks.health import HealthReporter
 from daemon.webhooks.inbox import INBOX_JOB, InboxStore
 from daemon.webhooks.server import build_webhook_app
+from daemon.webhooks.subscriptions import SubscriptionManager
 
 log = structlog.get_logger()  # lazy: follows configure_logging() done after import
 
@@ -121,6 +122,7 @@ class Program:
             ongoing_clients=create_ongoing_clients(config, session, limiters),
         )
         parts = flow_parts(context)
+        subscriptions = SubscriptionManager(config, database, rackbeat, context.shop_clients, parts.routes)
         worker = Worker(
             database,
             queue,
@@ -137,12 +139,19 @@ class Program:
         for poller in self.pollers:
             self._supervise(f"poller {poller.stream.connection}/{poller.stream.name}", poller.start())
 
-        runner = web.AppRunner(
-            build_webhook_app(config, inbox, HealthReporter(database, config)), shutdown_timeout=LISTENER_SHUTDOWN_S
+        listener = build_webhook_app(
+            config, inbox, HealthReporter(database, config), rackbeat_tokens=subscriptions.rackbeat_tokens
         )
+        runner = web.AppRunner(listener, shutdown_timeout=LISTENER_SHUTDOWN_S)
         await runner.setup()
         self._on_stop("listener", runner.cleanup)
         await web.TCPSite(runner, config.daemon.listen_host, config.daemon.listen_port).start()
+
+        # after the listener: WooCommerce pings a new webhook's URL at once and wants a 200
+        for stream in subscriptions.streams:
+            poller = Poller(stream, database.pool, inbox)
+            self.pollers.append(poller)
+            self._supervise(f"poller {stream.connection}/{stream.name}", poller.start())
 
         status = f"listening on {config.daemon.listen}, {len(self.pollers)} pollers"
         self.notifier.ready(status)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import AbstractSet, Any, Mapping
 
 from daemon.config.model import ShopConfig
 from daemon.webhooks.payload import PayloadError, parse_object
-from daemon.webhooks.verify import is_woo_ping, signature_valid, token_valid
+from daemon.webhooks.verify import is_woo_ping, signature_valid, token_among
 
 
 @dataclass(frozen=True)
@@ -140,12 +140,12 @@ RACKBEAT_TOKEN_HEADER = "Rackbeat-Webhook-Token"
 RACKBEAT_EVENT_HEADER = "Rackbeat-Webhook-Event"
 
 
-def classify_rackbeat(expected_token: str | None, headers: Mapping[str, str], body: bytes) -> Outcome:
-    """Rackbeat: static token, topic and key in the body, no delivery id (so one is derived)."""
-    if expected_token is None:
-        return Refusal(404, "rackbeat webhooks are not configured (rackbeat.webhook_token)")
+def classify_rackbeat(expected_tokens: AbstractSet[str], headers: Mapping[str, str], body: bytes) -> Outcome:
+    """Rackbeat: a static token per subscription, topic and key in the body, no delivery id (so one is derived)."""
+    if not expected_tokens:
+        return Refusal(404, "rackbeat webhooks are not configured (daemon.public_url or rackbeat.webhook_token)")
     given = headers.get(RACKBEAT_TOKEN_HEADER)
-    if not token_valid(expected_token, given):
+    if not token_among(expected_tokens, given):
         return Refusal(401, "bad token" if given else "missing token")
     topic, key, problem = headers.get(RACKBEAT_EVENT_HEADER, ""), None, None
     try:

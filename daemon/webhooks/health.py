@@ -31,7 +31,7 @@ class HealthReporter:
         self._inbox = InboxStore(database, timeout=timeout)
         self._timeout = timeout
         self._webhook_connections = [shop.id for shop in config.shops]
-        if config.rackbeat.webhook_token is not None:
+        if config.rackbeat.webhook_token is not None or config.daemon.public_url:
             self._webhook_connections.append(RACKBEAT_CONNECTION)
 
     async def report(self) -> dict[str, Any]:

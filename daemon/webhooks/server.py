@@ -6,7 +6,7 @@ reached the answer is 503, so the sender retries and nothing is acknowledged tha
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import AbstractSet, Awaitable, Callable
 
 import asyncpg
 import structlog
@@ -29,14 +29,14 @@ from daemon.webhooks.inbox import InboxStore
 
 log = structlog.get_logger()  # lazy: follows configure_logging() done after import
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+TokenSource = Callable[[], Awaitable[AbstractSet[str]]]  # e.g. SubscriptionManager.rackbeat_tokens
 
 
 class WebhookReceiver:
-    def __init__(self, config: Config, inbox: InboxStore) -> None:
+    def __init__(self, config: Config, inbox: InboxStore, rackbeat_tokens: TokenSource) -> None:
         self._config = config
         self._inbox = inbox
-        token = config.rackbeat.webhook_token
-        self._rackbeat_token = token.get_secret_value() if token is not None else None
+        self._rackbeat_tokens = rackbeat_tokens
 
     def shop_route(self, source: SignedShopSource) -> Handler:
         async def receive(request: web.Request) -> web.Response:
@@ -49,7 +49,12 @@ class WebhookReceiver:
 
     async def rackbeat(self, request: web.Request) -> web.Response:
         body = await self._read(request, RACKBEAT_CONNECTION, RACKBEAT_CONNECTION)
-        outcome = classify_rackbeat(self._rackbeat_token, request.headers, body)
+        try:
+            tokens = await self._rackbeat_tokens()
+        except CONNECTION_ERRORS as exc:
+            log.error("webhook.tokens_unavailable", source=RACKBEAT_CONNECTION, error=exc)
+            return web.Response(status=503, text="tokens unavailable, retry later")
+        outcome = classify_rackbeat(tokens, request.headers, body)
         return await self._answer(outcome, RACKBEAT_CONNECTION, RACKBEAT_CONNECTION)
 
     @staticmethod
@@ -97,9 +102,23 @@ def health_route(health: HealthReporter) -> Handler:
     return healthz
 
 
-def build_webhook_app(config: Config, inbox: InboxStore, health: HealthReporter) -> web.Application:
+def configured_rackbeat_token(config: Config) -> TokenSource:
+    """Only ``rackbeat.webhook_token``: for a listener without the daemon's own subscriptions."""
+    token = config.rackbeat.webhook_token
+    tokens = frozenset([token.get_secret_value()] if token is not None else [])
+
+    async def current() -> AbstractSet[str]:
+        return tokens
+
+    return current
+
+
+def build_webhook_app(
+    config: Config, inbox: InboxStore, health: HealthReporter, rackbeat_tokens: TokenSource | None = None
+) -> web.Application:
+    """``rackbeat_tokens``: every token a Rackbeat delivery may carry (default: the configured one)."""
     app = web.Application(client_max_size=config.daemon.webhook_max_body)
-    receiver = WebhookReceiver(config, inbox)
+    receiver = WebhookReceiver(config, inbox, rackbeat_tokens or configured_rackbeat_token(config))
     app.router.add_post("/webhooks/shopify/{shop_id}", receiver.shop_route(SHOPIFY))
     app.router.add_post("/webhooks/woocommerce/{shop_id}", receiver.shop_route(WOOCOMMERCE))
     app.router.add_post("/webhooks/rackbeat", receiver.rackbeat)

@@ -188,10 +188,11 @@ async def test_a_disabled_woo_webhook_is_reactivated(db):
         await world.reconcile()
         hook = next(h for h in world.woo_hooks if h.topic == "order.updated")
         hook.status = "disabled"  # what WooCommerce does after the 7th failed delivery in a row
+        hook.secret = "secret-before-rotation"  # say the failures were 401s after the secret was rotated
 
         await world.reconcile()
 
-        assert hook.status == "active"
+        assert (hook.status, hook.secret) == ("active", "woo-secret")
         assert len(world.woo_hooks) == len(WOO_TOPICS)
 
 

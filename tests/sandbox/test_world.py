@@ -135,7 +135,7 @@ async def test_registered_webhooks_reach_the_listener_and_pass_the_daemons_check
             outcomes[headers["X-WC-Webhook-Topic"]] = WOOCOMMERCE.classify(config.shop(WOO_SITES[0].id), headers, body)
         elif "Rackbeat-Webhook-Event" in headers:
             token = config.rackbeat.webhook_token.get_secret_value()
-            outcomes[headers["Rackbeat-Webhook-Event"]] = classify_rackbeat(token, headers, body)
+            outcomes[headers["Rackbeat-Webhook-Event"]] = classify_rackbeat({token}, headers, body)
     assert {"orders/create", "orders/paid", "order.created", "order.updated", "inventory.changed"} <= set(outcomes)
     assert all(isinstance(outcome, Delivery) and outcome.problem is None for outcome in outcomes.values()), outcomes
 

@@ -15,7 +15,7 @@ from daemon.webhooks.deliveries import (
     classify_rackbeat,
     derived_delivery_id,
 )
-from daemon.webhooks.verify import body_signature, is_woo_ping, signature_valid, token_valid
+from daemon.webhooks.verify import body_signature, is_woo_ping, signature_valid, token_among, token_valid
 
 SECRET = "shpss_0123456789abcdef"
 
@@ -56,6 +56,9 @@ def test_token():
     assert not token_valid("t" * 32, "t" * 31 + "u")
     assert not token_valid("t" * 32, None)
     assert not token_valid("t" * 32, "")
+    assert token_among({"a" * 32, "t" * 32}, "t" * 32)
+    assert not token_among({"a" * 32, "t" * 32}, "u" * 32)
+    assert not token_among(set(), "t" * 32) and not token_among({"t" * 32}, None)
 
 
 @pytest.mark.parametrize(
@@ -137,19 +140,19 @@ def test_missing_delivery_id_is_derived_from_the_body():
 
 def test_rackbeat_delivery_id_from_event_key_and_body():
     body = b'{"key": 42, "key_name": "id", "event": "inventory.changed", "data": {}}'
-    outcome = classify_rackbeat("tok", {"Rackbeat-Webhook-Token": "tok", "Rackbeat-Account-Id": "9"}, body)
+    outcome = classify_rackbeat({"tok"}, {"Rackbeat-Webhook-Token": "tok", "Rackbeat-Account-Id": "9"}, body)
     assert outcome.topic == "inventory.changed" and outcome.connection == "rackbeat"
     assert outcome.delivery_id == f"inventory.changed:42:{hashlib.sha256(body).hexdigest()[:32]}"
     assert outcome.headers == {"Rackbeat-Account-Id": "9"} and outcome.problem is None
-    other = classify_rackbeat("tok", {"Rackbeat-Webhook-Token": "tok"}, body.replace(b"{}", b'{"a": 1}'))
+    other = classify_rackbeat({"tok"}, {"Rackbeat-Webhook-Token": "tok"}, body.replace(b"{}", b'{"a": 1}'))
     assert other.delivery_id != outcome.delivery_id
 
 
 def test_rackbeat_refusals_and_problems():
     signed = {"Rackbeat-Webhook-Token": "tok"}
-    assert classify_rackbeat("tok", {"Rackbeat-Webhook-Token": "tak"}, b"{}") == Refusal(401, "bad token")
-    assert classify_rackbeat("tok", {}, b"{}") == Refusal(401, "missing token")
-    assert classify_rackbeat(None, signed, b"{}").status == 404
-    assert classify_rackbeat("tok", signed, b'{"key": 1}').problem == "body has no usable event"
-    nul = classify_rackbeat("tok", signed, b'{"key": "a\\u0000", "event": "x\\u0000"}')
+    assert classify_rackbeat({"tok"}, {"Rackbeat-Webhook-Token": "tak"}, b"{}") == Refusal(401, "bad token")
+    assert classify_rackbeat({"tok"}, {}, b"{}") == Refusal(401, "missing token")
+    assert classify_rackbeat(set(), signed, b"{}").status == 404
+    assert classify_rackbeat({"tok"}, signed, b'{"key": 1}').problem == "body has no usable event"
+    nul = classify_rackbeat({"tok"}, signed, b'{"key": "a\\u0000", "event": "x\\u0000"}')
     assert nul.problem == "body has no usable event" and "\x00" not in nul.delivery_id

@@ -2,14 +2,15 @@
 
 Shopify has no "disabled" state: after its retries run out it deletes the subscription, which the
 next reconcile creates again. WooCommerce keeps a failing webhook but sets it ``disabled``; a merchant's
-``paused`` is left alone. Woo webhooks are created with the shop's ``webhook_secret``, the key the
-listener verifies their signatures with.
+``paused`` is left alone. Woo webhooks get the shop's ``webhook_secret`` (write-only in Woo), the key
+the listener verifies their signatures with, on create and on re-activation.
 """
 
 from __future__ import annotations
 
 from daemon.connectors.shopify.client import ShopifyClient
 from daemon.connectors.woocommerce.client import WooClient
+from daemon.http.urls import segment
 from daemon.webhooks.subscriptions.reconcile import Remote
 
 
@@ -60,4 +61,6 @@ class WooSubscriptions:
         return Remote(str((await self._client.create_webhook(topic, self.address, self._secret))["id"]))
 
     async def activate(self, topic: str, remote: Remote) -> None:
-        await self._client.activate_webhook(remote.id)
+        """With the secret again: if ``webhook_secret`` was rotated, the failures were bad signatures."""
+        body = {"status": "active", "secret": self._secret}
+        await self._client.api.request("PUT", f"/webhooks/{segment(remote.id)}", json=body)
