@@ -26,6 +26,7 @@ CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.ConnectionFailureError,
     asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InternalClientError,  # a query racing the server's goodbye after a terminate
     ConnectionError,
     OSError,
     asyncio.TimeoutError,
