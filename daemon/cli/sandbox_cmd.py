@@ -1,8 +1,8 @@
 """``sandbox`` (the emulators alone) and ``demo`` (emulators + daemon + traffic): try it without credentials.
 
 ``demo`` is what ``make run`` starts: the emulators on their fixed ports, ``rackbeat-sync run`` on
-``config/sandbox.toml`` as a child process, and a traffic generator playing customers and warehouse,
-until Ctrl-C stops everything in reverse order.
+``config/sandbox.toml`` as a child process, a traffic generator playing customers and back office,
+and the staff of the Ongoing 3PL warehouse, until Ctrl-C stops everything in reverse order.
 """
 
 from __future__ import annotations
@@ -19,15 +19,17 @@ from daemon.logs.setup import configure_logging
 from daemon.sandbox.credentials import LISTENER, ONGOING, RACKBEAT, SHOPIFY_SHOPS, WOO_SITES
 from daemon.sandbox.daemon_process import DaemonProcess
 from daemon.sandbox.traffic import TrafficGenerator
+from daemon.sandbox.warehouse_sim import WarehouseSimulator
 from daemon.sandbox.world import UNKNOWN_SKU, SandboxWorld
 
 SANDBOX_CONFIG = "config/sandbox.toml"
 READY_TIMEOUT_S = 180.0  # the first start creates the embedded database
 EXIT_FAILED = 1
 STORY = (
-    "customers order in two Shopify shops and a WooCommerce shop (demo.order.*), the warehouse changes stock "
-    "and ships in Rackbeat (demo.stock.*, demo.order.shipped); every other line is rackbeat-sync carrying "
-    "orders to Rackbeat and stock and shipments back to the shops"
+    "customers order in two Shopify shops and a WooCommerce shop (demo.order.*), the back office changes stock, "
+    "ships and buys in Rackbeat (demo.stock.*, demo.order.shipped, demo.purchase_order.placed), the Ongoing 3PL "
+    "picks, ships and receives the outlet's orders and the purchase orders (demo.warehouse.*); every other line "
+    "is rackbeat-sync carrying orders to Rackbeat and Ongoing and stock, shipments and receipts back"
 )
 log = structlog.get_logger()
 
@@ -41,7 +43,8 @@ def register(commands) -> None:
 
     demo = commands.add_parser("demo", help="emulators + daemon + simulated orders and stock changes, until Ctrl-C")
     demo.add_argument("--config", default=SANDBOX_CONFIG, help="daemon config pointing at the emulators (%(default)s)")
-    demo.add_argument("--rate", type=float, default=0.5, help="business events per second (%(default)s)")
+    rate_help = "business events, and warehouse acts, per second (%(default)s)"
+    demo.add_argument("--rate", type=float, default=0.5, help=rate_help)
     demo.add_argument("--seed", type=int, default=None, help="random seed, for a repeatable story")
     demo.set_defaults(func=run_demo)
 
@@ -83,7 +86,8 @@ async def run_demo(args) -> int:
 
 
 async def _show(world: SandboxWorld, daemon: DaemonProcess, listener: str, stopped: asyncio.Event, args) -> bool:
-    """Wait for the daemon, subscribe it to the emulators, then generate traffic until Ctrl-C.
+    """Wait for the daemon, subscribe it to the emulators, then generate traffic and work the 3PL
+    warehouse until Ctrl-C.
 
     False when the daemon never became ready or ended on its own.
     """
@@ -97,7 +101,8 @@ async def _show(world: SandboxWorld, daemon: DaemonProcess, listener: str, stopp
     log.info("demo.webhooks.registered", listener=listener)
     async with aiohttp.ClientSession() as session:
         traffic = TrafficGenerator(world, session, args.rate, args.seed)
-        await _first(traffic.run(), daemon.wait(), stopped.wait())
+        warehouse = WarehouseSimulator(world, args.rate, args.seed)
+        await _first(traffic.run(), warehouse.run(), daemon.wait(), stopped.wait())
     if not stopped.is_set():
         log.error("demo.daemon_exited")
         return False
@@ -159,6 +164,8 @@ def describe(world: SandboxWorld, listener: str) -> list[str]:
     lines += [
         f"Ongoing WMS  {world.ongoing_api_url}   (goods owner {ONGOING.goods_owner_id})",
         f"             user {ONGOING.user}   password {ONGOING.password}",
+        f"             control: POST {world.base_urls['ongoing']}/_sandbox/orders/{{n}}/pick, .../ship,"
+        " .../purchaseOrders/{n}/receive",
         f"Catalogue    {world.skus[0]}..{world.skus[-1]} in Rackbeat and every shop; {UNKNOWN_SKU} in the shops only",
         f"Webhooks     registered for the daemon at http://{listener}",
         f"Daemon       rackbeat-sync run --config {SANDBOX_CONFIG}",

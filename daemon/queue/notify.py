@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 import asyncpg
 
-from daemon.db.database import Database
+from daemon.db.database import CONNECTION_ERRORS, Database
 from daemon.logs.setup import get_logger
-from daemon.db.database import CONNECTION_ERRORS
 
 CHANNEL = "rbsync_jobs"
 RECONNECT_MIN_S = 0.1

@@ -15,12 +15,11 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 
-from daemon.db.database import Database
+from daemon.db.database import CONNECTION_ERRORS, Database
 from daemon.logs.setup import get_logger
 from daemon.queue.execute import JobHandler, JobRunner
 from daemon.queue.model import Job
 from daemon.queue.notify import JobListener
-from daemon.db.database import CONNECTION_ERRORS
 from daemon.queue.retry import RetryPolicy
 from daemon.queue.store import JobQueue
 

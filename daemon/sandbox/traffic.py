@@ -1,6 +1,6 @@
-"""A steady stream of business for the demo: customers order, pay late or cancel, the warehouse counts
-and receives stock and ships what the daemon transferred — each step logged as ``demo.*`` so the
-daemon's log around it reads as a story.
+"""A steady stream of business for the demo: customers order, pay late or cancel, the back office
+counts and receives stock, ships what the daemon transferred (except what the 3PL ships) and buys
+goods for the 3PL — each step logged as ``demo.*`` so the daemon's log around it reads as a story.
 
 Everything goes through the emulators' HTTP routes, never their internals, exactly as the outside
 world would reach them. ``step()`` does one thing; ``run()`` repeats it at ``rate_per_s``.
@@ -30,7 +30,7 @@ from .storefronts import (
     StorefrontError,
     WooStorefront,
 )
-from .world import UNKNOWN_SKU, SandboxWorld
+from .world import ONGOING_LOCATION, UNKNOWN_SKU, SandboxWorld
 
 log = structlog.get_logger()
 
@@ -56,6 +56,7 @@ UNKNOWN_SKU_SHARE = 0.05
 PARTIAL_SHIPMENT_SHARE = 0.3
 RECEIPT_SHARE = 0.6  # of stock changes; the rest are counts that find a few items missing
 STOCK_LOCATION = 1  # Rackbeat's main location
+SUPPLIERS = (1, 2)  # the Rackbeat seed's
 RECENT_ORDERS = 20  # candidates for a cancel
 
 
@@ -72,7 +73,7 @@ class TrafficGenerator:
             *(ShopifyStorefront(session, world.base_urls["shopify"], shop.id) for shop in SHOPIFY_SHOPS),
             *(WooStorefront(session, world.base_urls["woocommerce"], site.id) for site in WOO_SITES),
         ]
-        self.desk = RackbeatDesk(session, world.base_urls["rackbeat"], RACKBEAT.token)
+        self.desk = RackbeatDesk(session, world.base_urls["rackbeat"], RACKBEAT.token, ONGOING_LOCATION)
         self.unpaid: deque[PlacedOrder] = deque()
         self.recent: deque[PlacedOrder] = deque(maxlen=RECENT_ORDERS)
         # (weight, action); an action that finds nothing to do returns False and an order is placed instead
@@ -82,6 +83,7 @@ class TrafficGenerator:
             (15, self.ship_order),
             (12, self.pay_order),
             (3, self.cancel_order),
+            (5, self.buy_goods),
         ]
 
     async def run(self) -> None:
@@ -163,11 +165,11 @@ class TrafficGenerator:
         delta = self.rng.randint(10, 40) if received else -self.rng.randint(1, 3)
         stock = await self.desk.change_stock(sku, delta, STOCK_LOCATION)
         reason = "goods received" if received else "stock count"
-        log.info("demo.stock.changed", sku=sku, delta=f"{delta:+d}", reason=reason, in_stock=_quantity(stock))
+        log.info("demo.stock.changed", sku=sku, delta=f"{delta:+d}", reason=reason, in_stock=quantity_text(stock))
         return True
 
     async def ship_order(self) -> bool:
-        """Ship the oldest open Rackbeat order: all of it, or (sometimes) part of its first line."""
+        """Ship the oldest open Rackbeat order off the 3PL: all of it, or (sometimes) part of its first line."""
         orders = await self.desk.open_orders()
         goods = [(order, self._open_goods(order)) for order in orders]
         goods = [(order, lines) for order, lines in goods if lines]
@@ -180,8 +182,22 @@ class TrafficGenerator:
         log.info(
             "demo.order.shipped",
             rackbeat_order=order["number"],
-            lines=", ".join(f"{_quantity(p['quantity'])} x {p['item']['number']}" for p in shipment["lines"]),
+            lines=", ".join(f"{quantity_text(p['quantity'])} x {p['item']['number']}" for p in shipment["lines"]),
             partly=partial,
+        )
+        return True
+
+    async def buy_goods(self) -> bool:
+        """A purchase order for the 3PL warehouse: the daemon sends it there, and its receipt comes back."""
+        skus = self.rng.sample(self.skus, self.rng.randint(1, 3))
+        lines = [(sku, self.rng.randint(5, 20)) for sku in skus]
+        purchase_order = await self.desk.purchase(self.rng.choice(SUPPLIERS), lines)
+        log.info(
+            "demo.purchase_order.placed",
+            rackbeat_purchase_order=purchase_order["number"],
+            supplier=purchase_order["supplier"]["number"],
+            lines=", ".join(f"{quantity} x {sku}" for sku, quantity in lines),
+            location=ONGOING_LOCATION,
         )
         return True
 
@@ -194,7 +210,7 @@ def _has_unknown(basket: Basket) -> bool:
     return any(sku == UNKNOWN_SKU for sku, _ in basket.lines)
 
 
-def _quantity(value: object) -> str:
+def quantity_text(value: object) -> str:
     """``97.0`` -> ``97``, ``1.5`` stays ``1.5`` (and never ``1E+2``)."""
     return format(Decimal(str(value)).normalize(), "f")
 
