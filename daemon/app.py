@@ -31,6 +31,7 @@ from daemon.pollers.rackbeat_streams import rackbeat_streams
 from daemon.queue import JobQueue, Worker
 from daemon.sync.ongoing.parts import build_ongoing_parts
 from daemon.sync.order_flow.parts import build_order_parts
+from daemon.sync.products.parts import build_product_parts
 from daemon.sync.parts import FlowContext, FlowParts
 from daemon.systemd import Notifier
 from daemon.webhooks.dispatch import InboxDispatcher
@@ -48,7 +49,12 @@ LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox in
 
 def flow_parts(context: FlowContext) -> FlowParts:
     """Every business flow's handlers, inbox routes and streams; a new flow is one more ``merge``."""
-    return FlowParts().merge(build_order_parts(context)).merge(build_ongoing_parts(context))
+    return (
+        FlowParts()
+        .merge(build_order_parts(context))
+        .merge(build_product_parts(context))
+        .merge(build_ongoing_parts(context))
+    )
 
 
 class Program:

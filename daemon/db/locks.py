@@ -14,6 +14,7 @@ import asyncpg
 POLLER_LOCKS = 7_140_002
 ORDER_LOCKS = 7_140_003
 CUSTOMER_LOCKS = 7_140_004
+INITIAL_SYNC_LOCKS = 7_140_010  # one live initial sync per shop
 
 
 @asynccontextmanager
