@@ -31,7 +31,7 @@ from tests.fixtures.shop_orders import Item, Scenario, shopify_rest_order, woo_o
 D = Decimal
 
 
-def config_for(rackbeat_url: str, **order_options) -> Config:
+def config_for(rackbeat_url: str, start_date: str | None = None, **order_options) -> Config:
     return Config.model_validate(
         {
             "rackbeat": {"api_url": rackbeat_url, "token": "rb-sandbox-token"},
@@ -43,6 +43,7 @@ def config_for(rackbeat_url: str, **order_options) -> Config:
                     "access_token": "t",
                     "webhook_secret": "s",
                     "orders": {"shipping_product": "shipping", "rounding_product": "discount", **order_options},
+                    "start_date": start_date,
                 },
                 {
                     "id": "woo",
@@ -61,10 +62,10 @@ def config_for(rackbeat_url: str, **order_options) -> Config:
 class Flow:
     """The order flow wired to one emulator and one database, with jobs run on demand."""
 
-    def __init__(self, db, emulator: RackbeatEmulator, rackbeat_url: str, session, **order_options) -> None:
+    def __init__(self, db, emulator: RackbeatEmulator, rackbeat_url: str, session, **options) -> None:
         self.db = db
         self.emulator = emulator
-        self.config = config_for(rackbeat_url, **order_options)
+        self.config = config_for(rackbeat_url, **options)
         shops = {shop.id: shop for shop in self.config.shops}
         limiter = RateLimiter("rackbeat", per_second=1000, burst=1000, concurrency=8)
         self.rackbeat = RackbeatClient.create(self.config.rackbeat, session, limiter)
@@ -307,3 +308,20 @@ async def test_many_concurrent_sightings_of_one_new_order_store_it_once(flow):
     assert await flow.run_jobs() == []
     for order_id in range(1, 9):
         assert len(await flow.rackbeat.find_orders_by_reference(f"rbsync:shop-a:{order_id}")) == 1
+
+
+async def test_orders_before_the_start_date_wait_for_a_backfill(db, rackbeat):
+    emulator, url, session = rackbeat
+    flow = Flow(db, emulator, url, session, start_date="2026-03-10")
+    assert await flow.shopify(scenario()) == "waiting"  # created 2026-03-02, before the start date
+    assert await flow.queue.list(state="pending") == []
+
+    payload = shopify_rest_order(scenario())
+    payload["updated_at"] = "2026-03-01T00:00:00+01:00"  # even an older copy, fetched by the backfill
+    order = order_from_shopify_rest(payload, "shop-a")
+    assert await flow.intake.accept(Sighting(order, SHOPIFY_REST, payload, backfill=True)) == "queued"
+    assert await flow.run_jobs() == []
+    link = await flow.link("450789469")
+    assert link["state"] == "transferred" and link["backfill"] is True
+    assert link["shop_updated_at"].isoformat().startswith("2026-03-0")  # the newer stored version was kept
+    assert link["shop_updated_at"] > order.updated_at

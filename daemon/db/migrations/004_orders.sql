@@ -20,6 +20,7 @@ CREATE TABLE shop_orders (
     processed_to             text,                   -- draft | booked | shipped | invoiced reached so far
     shop_cancelled_at        timestamptz,
     attention                text,                   -- what the operator should look at, if anything
+    backfill                 boolean     NOT NULL DEFAULT false,  -- an operator asked for it despite the start date
     PRIMARY KEY (shop_id, shop_order_id)
 );
 

@@ -77,6 +77,7 @@ class OrderIntake:
                 updated_at=order.updated_at,
                 payload_format=sighting.payload_format,
                 payload=dict(sighting.payload),
+                backfill=sighting.backfill,
             )
             if stored is None:
                 bound.info("order.stale_ignored", shop_updated_at=order.updated_at.isoformat())
@@ -84,7 +85,7 @@ class OrderIntake:
             link, _ = stored
             if link.rackbeat_order_number is not None or link.state == TRANSFERRED:
                 return await self._after_transfer(conn, link, order, shop, bound)
-            decision = transfer_decision(order, transfer_rule(shop), backfill=sighting.backfill)
+            decision = transfer_decision(order, transfer_rule(shop), backfill=link.backfill)
             if decision.transfer:
                 await self._links.set_state(conn, link, QUEUED)
                 await self._queue.enqueue(

@@ -35,6 +35,7 @@ class OrderLink:
     processed_to: str | None
     shop_cancelled_at: dt.datetime | None
     attention: str | None
+    backfill: bool
 
     @classmethod
     def from_record(cls, record: asyncpg.Record) -> "OrderLink":
@@ -49,12 +50,19 @@ def reference_for(shop_id: str, shop_order_id: str) -> str:
 
 
 _UPSERT_NEWEST = """
-INSERT INTO shop_orders (shop_id, shop_order_id, name, state, shop_updated_at, payload_format, payload, reference)
-VALUES ($1, $2, $3, 'waiting', $4, $5, $6::jsonb, $7)
+INSERT INTO shop_orders (shop_id, shop_order_id, name, state, shop_updated_at, payload_format, payload, reference,
+                         backfill)
+VALUES ($1, $2, $3, 'waiting', $4, $5, $6::jsonb, $7, $8)
 ON CONFLICT (shop_id, shop_order_id) DO UPDATE
-   SET name = EXCLUDED.name, shop_updated_at = EXCLUDED.shop_updated_at,
-       payload_format = EXCLUDED.payload_format, payload = EXCLUDED.payload
+   SET (name, shop_updated_at, payload_format, payload) =
+           (SELECT EXCLUDED.name, EXCLUDED.shop_updated_at, EXCLUDED.payload_format, EXCLUDED.payload
+             WHERE shop_orders.shop_updated_at <= EXCLUDED.shop_updated_at
+            UNION ALL
+            SELECT shop_orders.name, shop_orders.shop_updated_at, shop_orders.payload_format, shop_orders.payload
+             WHERE shop_orders.shop_updated_at > EXCLUDED.shop_updated_at),
+       backfill = shop_orders.backfill OR EXCLUDED.backfill
  WHERE shop_orders.shop_updated_at <= EXCLUDED.shop_updated_at
+    OR (EXCLUDED.backfill AND NOT shop_orders.backfill)
 RETURNING *, (xmax = 0) AS inserted
 """
 
@@ -72,8 +80,12 @@ class OrderLinks:
         updated_at: dt.datetime,
         payload_format: str,
         payload: dict[str, Any],
+        backfill: bool = False,
     ) -> tuple[OrderLink, bool] | None:
-        """Store this version unless a newer one is stored; None means the payload was stale."""
+        """Store this version unless a newer one is stored; None means the payload was stale.
+
+        A backfill request always gets through (it only adds the backfill mark, never older data).
+        """
         record = await conn.fetchrow(
             _UPSERT_NEWEST,
             shop_id,
@@ -83,6 +95,7 @@ class OrderLinks:
             payload_format,
             json.dumps(payload),
             reference_for(shop_id, shop_order_id),
+            backfill,
         )
         return None if record is None else (OrderLink.from_record(record), record["inserted"])
 

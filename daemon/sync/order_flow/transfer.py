@@ -64,7 +64,7 @@ class OrderTransfer:
             shop = self._shops[shop_id]
             if link.rackbeat_order_number is None:
                 order = self._mappers[link.payload_format](link.payload, shop_id)
-                decision = transfer_decision(order, transfer_rule(shop), backfill=bool(job.payload.get("backfill")))
+                decision = transfer_decision(order, transfer_rule(shop), backfill=link.backfill)
                 if not decision.transfer:
                     await self._set_state(link, SKIPPED if order.cancelled else WAITING, decision.reason)
                     return
