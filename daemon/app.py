@@ -32,6 +32,7 @@ from daemon.queue import JobQueue, Worker
 from daemon.sync.ongoing.parts import build_ongoing_parts
 from daemon.sync.order_flow.parts import build_order_parts
 from daemon.sync.products.parts import build_product_parts
+from daemon.sync.stock.parts import build_stock_parts
 from daemon.sync.parts import FlowContext, FlowParts
 from daemon.systemd import Notifier
 from daemon.webhooks.dispatch import InboxDispatcher
@@ -52,6 +53,7 @@ def flow_parts(context: FlowContext) -> FlowParts:
     return (
         FlowParts()
         .merge(build_order_parts(context))
+        .merge(build_stock_parts(context))
         .merge(build_product_parts(context))
         .merge(build_ongoing_parts(context))
     )

@@ -15,6 +15,8 @@ POLLER_LOCKS = 7_140_002
 ORDER_LOCKS = 7_140_003
 CUSTOMER_LOCKS = 7_140_004
 INITIAL_SYNC_LOCKS = 7_140_010  # one live initial sync per shop
+STOCK_LOCKS = 7_140_050  # one stock push per shop
+ONGOING_LOCKS = 7_140_070  # one Ongoing document or delivery at a time
 
 
 @asynccontextmanager

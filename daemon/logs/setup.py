@@ -14,21 +14,31 @@ import structlog
 from daemon.logs.redact import redact_processor
 
 
-class _CurrentStdout:
-    """Writes to whatever ``sys.stdout`` is at the time of writing (it may be swapped after setup)."""
+class _CurrentStream:
+    """Writes to whatever ``sys.stdout``/``sys.stderr`` is at the time of writing (it may be swapped later)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _stream(self):
+        return getattr(sys, self._name)
 
     def write(self, text: str) -> int:
-        return sys.stdout.write(text)
+        return self._stream().write(text)
 
     def flush(self) -> None:
-        sys.stdout.flush()
+        self._stream().flush()
 
     def isatty(self) -> bool:
-        return sys.stdout.isatty()
+        return self._stream().isatty()
 
 
 def configure_logging(level: str = "info", *, json: bool | None = None, stream=None) -> None:
-    stream = stream or _CurrentStdout()
+    """``stream`` defaults to stdout; stdout and stderr are followed, not captured, at setup time."""
+    if stream is None or stream is sys.stdout:
+        stream = _CurrentStream("stdout")
+    elif stream is sys.stderr:
+        stream = _CurrentStream("stderr")
     use_json = (not stream.isatty()) if json is None else json
     renderer = (
         structlog.processors.JSONRenderer(sort_keys=False)

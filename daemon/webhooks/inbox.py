@@ -34,9 +34,9 @@ WITH given AS (
     ORDER BY source, connection, delivery_id
     ON CONFLICT (source, connection, delivery_id) DO NOTHING
     RETURNING id, source, connection, delivery_id, status
-), job AS (
+), job AS (  -- no connection: the inbox job only touches the database, so no rate limit may hold it up
     INSERT INTO jobs (kind, connection, payload)
-    SELECT '{INBOX_JOB}', connection, jsonb_build_object('inbox_id', id) FROM row WHERE status = 'received'
+    SELECT '{INBOX_JOB}', NULL, jsonb_build_object('inbox_id', id) FROM row WHERE status = 'received'
 )
 SELECT id, source, connection, delivery_id FROM row
 """

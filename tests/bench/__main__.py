@@ -16,7 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-BENCHMARKS = ("queue", "ingest", "initial_sync")
+BENCHMARKS = ("queue", "ingest", "orders", "stock", "initial_sync")
 
 
 async def _fresh_database(admin_dsn: str) -> tuple[str, str]:

@@ -88,7 +88,7 @@ class BlockedJob:
 
     @classmethod
     async def create(cls, db) -> BlockedJob:
-        inbox_id = await InboxStore(db).store("rackbeat", "rackbeat", "d-1", "product.updated", b"{}", {})
+        inbox_id = await InboxStore(db).store("rackbeat", "rackbeat", "d-1", "employee.updated", b"{}", {})
         job_id = await db.pool.fetchval("SELECT id FROM jobs WHERE payload->>'inbox_id' = $1", str(inbox_id))
         holder = await db.connect_single()
         await holder.execute("BEGIN")
@@ -140,7 +140,7 @@ async def test_ready_watchdog_and_a_stop_that_lets_the_running_job_finish(launch
     await blocked_job.release()  # the running job finishes within the grace time
     assert await daemon.exit_code() == 0
     assert (await blocked_job.job())["state"] == "done"
-    assert await blocked_job.inbox_status() == "ignored"  # no flow handles this topic yet
+    assert await blocked_job.inbox_status() == "ignored"  # no flow handles this topic
     log = daemon.log()
     assert "daemon.stopped" in log and "poll.completed" in log
 

@@ -110,7 +110,7 @@ async def test_valid_shopify_delivery_is_stored_with_its_job_before_200(db, post
     assert headers["X-Shopify-Event-Id"] == "ev-1" and headers["X-Shopify-API-Version"] == "2025-10"
     assert not any("hmac" in name.lower() for name in headers)
     assert await jobs(db) == [
-        {"kind": "inbox", "connection": "shop-a", "payload": json.dumps({"inbox_id": row["id"]})}
+        {"kind": "inbox", "connection": None, "payload": json.dumps({"inbox_id": row["id"]})}
     ]
     [line] = logs.lines("webhook.received")
     assert line["level"] == "info" and line["connection"] == "shop-a" and line["topic"] == "orders/create"

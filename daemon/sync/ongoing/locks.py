@@ -6,10 +6,8 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from daemon.db.database import Database
-from daemon.db.locks import try_session_lock
+from daemon.db.locks import ONGOING_LOCKS, try_session_lock
 from daemon.errors import RetryableError
-
-ONGOING_LOCKS = 7_140_070
 
 
 @asynccontextmanager

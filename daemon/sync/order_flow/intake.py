@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping
+
+import asyncpg
 
 from daemon.config.model import ShopConfig
 from daemon.db.database import Database
@@ -24,6 +26,7 @@ CANCEL_KIND = "order.cancel"
 log = get_logger()
 
 Mapper = Callable[[Mapping[str, Any], str], Order]
+StoredListener = Callable[[asyncpg.Connection, Order], Awaitable[None]]
 
 
 def transfer_rule(shop: ShopConfig) -> TransferRule:
@@ -53,12 +56,18 @@ class Sighting:
 
 class OrderIntake:
     def __init__(
-        self, database: Database, queue: JobQueue, links: OrderLinks, shops: Mapping[str, ShopConfig]
+        self,
+        database: Database,
+        queue: JobQueue,
+        links: OrderLinks,
+        shops: Mapping[str, ShopConfig],
+        on_stored: StoredListener | None = None,
     ) -> None:
         self._database = database
         self._queue = queue
         self._links = links
         self._shops = shops
+        self._on_stored = on_stored  # runs in the intake's transaction (stock reservations move with it)
 
     async def accept(self, sighting: Sighting) -> str:
         """What happened to this version: queued, waiting, skipped, stale, or an after-transfer note."""
@@ -83,6 +92,8 @@ class OrderIntake:
                 bound.info("order.stale_ignored", shop_updated_at=order.updated_at.isoformat())
                 return "stale"
             link, _ = stored
+            if self._on_stored is not None:
+                await self._on_stored(conn, order)
             if link.rackbeat_order_number is not None or link.state == TRANSFERRED:
                 return await self._after_transfer(conn, link, order, shop, bound)
             decision = transfer_decision(order, transfer_rule(shop), backfill=link.backfill)

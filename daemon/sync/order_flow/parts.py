@@ -12,14 +12,18 @@ from daemon.sync.order_flow.links import OrderLinks
 from daemon.sync.order_flow.shipments import FULFIL_KIND, ShipmentWatcher
 from daemon.sync.order_flow.transfer import OrderTransfer
 from daemon.sync.parts import FlowContext, FlowParts
+from daemon.sync.stock.parts import stock_marks
 
 
 def build_order_parts(context: FlowContext) -> FlowParts:
     shops = {shop.id: shop for shop in context.config.shops if shop.orders.enabled}
     links = OrderLinks()
-    intake = OrderIntake(context.database, context.queue, links, shops)
+    stock = stock_marks(context)  # orders move stock reservations; Rackbeat takes them over on transfer
+    intake = OrderIntake(context.database, context.queue, links, shops, on_stored=stock.order_seen)
     customers = CustomerResolver(context.database, context.rackbeat)
-    transfer = OrderTransfer(context.database, context.rackbeat, links, customers, shops, MAPPERS)
+    transfer = OrderTransfer(
+        context.database, context.rackbeat, links, customers, shops, MAPPERS, on_transferred=stock.order_transferred
+    )
     watcher = ShipmentWatcher(context.database, context.queue, context.rackbeat)
     return FlowParts(
         handlers={

@@ -1,0 +1,70 @@
+"""Inbox handlers that feed the stock flow: Rackbeat stock changes, and shop products changing their SKUs."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from daemon.connectors.shopify.ids import to_gid
+from daemon.connectors.woocommerce.client import WooClient
+from daemon.sync.stock.linker import Linker
+from daemon.sync.stock.marks import StockMarks
+from daemon.sync.stock.shop_catalogs import shopify_product_links, woo_product_links
+from daemon.webhooks.dispatch import InboxItem
+
+
+def rackbeat_number(payload: Mapping[str, Any]) -> str | None:
+    """``inventory.changed`` carries the product number as ``key`` (or in ``data``); a polled product is the
+    product itself."""
+    if "event" in payload:
+        if payload.get("key_name", "number") == "number" and payload.get("key"):
+            return str(payload["key"])
+        number = (payload.get("data") or {}).get("number")
+        return str(number) if number else None
+    number = payload.get("number")
+    return str(number) if number else None
+
+
+class RackbeatStockChanged:
+    """``inventory.changed`` webhook or a polled product: its SKU is dirty in every stock shop."""
+
+    def __init__(self, marks: StockMarks) -> None:
+        self._marks = marks
+
+    async def handle(self, item: InboxItem) -> None:
+        number = rackbeat_number(item.payload)
+        if number:
+            await self._marks.mark_now([number])
+
+
+class ShopifyProductChanged:
+    """``products/create|update``: the product's variants replace its links, and are pushed afresh."""
+
+    def __init__(self, linker: Linker, marks: StockMarks) -> None:
+        self._linker = linker
+        self._marks = marks
+
+    async def handle(self, item: InboxItem) -> None:
+        product_gid = to_gid("Product", item.payload["id"])
+        skus = await self._linker.link_products(item.connection, [product_gid], shopify_product_links(item.payload))
+        await self._marks.mark_now(skus, shop_ids=[item.connection], force=True)
+
+
+class WooProductChanged:
+    """``product.created|updated``: a simple product, a variable one (its variations are read), or a
+    variation (its parent is relinked)."""
+
+    def __init__(self, linker: Linker, marks: StockMarks, clients: Mapping[str, WooClient]) -> None:
+        self._linker = linker
+        self._marks = marks
+        self._clients = clients
+
+    async def handle(self, item: InboxItem) -> None:
+        client = self._clients.get(item.connection)
+        if client is None:
+            return
+        product = item.payload
+        if product.get("type") == "variation" and product.get("parent_id"):
+            product = {"id": product["parent_id"], "type": "variable"}
+        links = [link async for link in woo_product_links(client, product)]
+        skus = await self._linker.link_products(item.connection, [str(product["id"])], links)
+        await self._marks.mark_now(skus, shop_ids=[item.connection], force=True)
