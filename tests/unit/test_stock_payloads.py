@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from daemon.sync.stock.handlers import rackbeat_number
+from daemon.sync.rackbeat_items import record_number
 from daemon.sync.stock.links import Link
 from daemon.sync.stock.rackbeat_stock import location_available
 from daemon.sync.stock.shop_catalogs import shopify_product_links
 from daemon.sync.stock.shop_targets import refused_indices
 
 
-def test_rackbeat_number_from_webhook_and_polled_product():
-    assert rackbeat_number({"key": "P-1", "key_name": "number", "event": "inventory.changed", "data": {}}) == "P-1"
-    assert rackbeat_number({"key": 17, "key_name": "id", "event": "inventory.changed", "data": {"number": "P-2"}}) == "P-2"
-    assert rackbeat_number({"number": "P-3", "available_quantity": 4}) == "P-3"
-    assert rackbeat_number({"key": 17, "key_name": "id", "event": "inventory.changed", "data": {}}) is None
+def test_record_number_from_webhook_and_polled_product():
+    assert record_number({"key": "P-1", "key_name": "number", "event": "inventory.changed", "data": {}}) == "P-1"
+    assert record_number({"key": 17, "key_name": "id", "event": "inventory.changed", "data": {"number": "P-2"}}) == "P-2"
+    assert record_number({"number": "P-3", "available_quantity": 4}) == "P-3"
+    assert record_number({"key": 17, "key_name": "id", "event": "inventory.changed", "data": {}}) is None
 
 
 def test_location_available_picks_the_location_or_zero():

@@ -6,9 +6,10 @@ both ways is handled once.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
 from daemon.queue.store import JobQueue
+from daemon.sync.rackbeat_items import record_number
 from daemon.sync.order_flow.intake import Mapper, OrderIntake, Sighting
 from daemon.sync.orders import order_from_shopify_graphql, order_from_shopify_rest, order_from_woocommerce
 from daemon.webhooks.dispatch import InboxHandler, InboxItem
@@ -51,16 +52,9 @@ class ProductAppearedHandler:
         self._queue = queue
 
     async def handle(self, item: InboxItem) -> None:
-        number = _product_number(item.payload)
+        number = record_number(item.payload)
         if number:
             await self._queue.release_blocked(f"sku:{number}")
-
-
-def _product_number(payload: Mapping[str, Any]) -> str | None:
-    """Rackbeat webhooks carry the number as ``key``; polled products are the product itself."""
-    if "event" in payload:
-        return str(payload.get("key") or "") or None
-    return payload.get("number")
 
 
 def order_routes(intake: OrderIntake, queue: JobQueue) -> dict[tuple[str, str], InboxHandler]:

@@ -15,6 +15,7 @@ from daemon.connectors.rackbeat import RackbeatClient
 from daemon.db.database import Database
 from daemon.logs.setup import get_logger
 from daemon.queue.store import JobQueue
+from daemon.sync.rackbeat_items import is_webhook, record_number
 from daemon.webhooks.dispatch import InboxItem
 
 FULFIL_KIND = "order.fulfil"
@@ -77,9 +78,8 @@ class ShipmentWatcher:
 
 
 def _order_number(payload: Mapping[str, Any]) -> int | None:
-    """Rackbeat webhooks carry the order number as ``key``; a polled order only if it shipped at all."""
-    if "event" in payload:
-        return int(payload["key"]) if payload.get("key") is not None else None
-    if payload.get("is_shipped") or payload.get("is_partly_shipped"):
-        return int(payload["number"])
-    return None
+    """A webhook names the order; a polled order counts only if it shipped at all."""
+    if not is_webhook(payload) and not (payload.get("is_shipped") or payload.get("is_partly_shipped")):
+        return None
+    number = record_number(payload)
+    return int(number) if number is not None else None

@@ -18,18 +18,10 @@ from daemon.sync.products.model import ShopVariant
 from daemon.sync.products.shop_payloads import is_variable, variants_from_shopify_rest, variants_from_woo
 from daemon.sync.products.to_rackbeat import ShopToRackbeat
 from daemon.sync.products.to_shop import RackbeatToShop
+from daemon.sync.rackbeat_items import record_number
 from daemon.webhooks.dispatch import InboxItem
 
 TO_SHOP_KIND = "product.to_shop"
-
-
-def changed_number(payload: Mapping[str, Any]) -> str | None:
-    """Rackbeat webhooks name the product by ``key`` (or ``data.number``); polled products are the product."""
-    if "event" in payload:
-        if payload.get("key_name", "number") == "number" and payload.get("key"):
-            return str(payload["key"])
-        return str((payload.get("data") or {}).get("number") or "") or None
-    return str(payload.get("number") or "") or None
 
 
 class RackbeatProductChanged:
@@ -38,7 +30,7 @@ class RackbeatProductChanged:
         self._shop_ids = list(shop_ids)
 
     async def handle(self, item: InboxItem) -> None:
-        number = changed_number(item.payload)
+        number = record_number(item.payload)
         if number is None:
             return
         for shop_id in self._shop_ids:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
 from daemon.connectors.shopify.ids import to_gid
 from daemon.connectors.woocommerce.client import WooClient
 from daemon.sync.stock.linker import Linker
 from daemon.sync.stock.marks import StockMarks
+from daemon.sync.rackbeat_items import record_number
 from daemon.sync.stock.shop_catalogs import shopify_product_links, woo_product_links
 from daemon.webhooks.dispatch import InboxItem
-
-
-def rackbeat_number(payload: Mapping[str, Any]) -> str | None:
-    """``inventory.changed`` carries the product number as ``key`` (or in ``data``); a polled product is the
-    product itself."""
-    if "event" in payload:
-        if payload.get("key_name", "number") == "number" and payload.get("key"):
-            return str(payload["key"])
-        number = (payload.get("data") or {}).get("number")
-        return str(number) if number else None
-    number = payload.get("number")
-    return str(number) if number else None
 
 
 class RackbeatStockChanged:
@@ -31,7 +20,7 @@ class RackbeatStockChanged:
         self._marks = marks
 
     async def handle(self, item: InboxItem) -> None:
-        number = rackbeat_number(item.payload)
+        number = record_number(item.payload)
         if number:
             await self._marks.mark_now([number])
 
