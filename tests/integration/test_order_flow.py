@@ -325,3 +325,22 @@ async def test_orders_before_the_start_date_wait_for_a_backfill(db, rackbeat):
     assert link["state"] == "transferred" and link["backfill"] is True
     assert link["shop_updated_at"].isoformat().startswith("2026-03-0")  # the newer stored version was kept
     assert link["shop_updated_at"] > order.updated_at
+
+
+async def test_orders_not_yet_in_rackbeat_reserve_their_units_across_shops(flow):
+    from daemon.sync.stock.reservations import Reservations
+
+    reservations = Reservations(flow.db)
+    await flow.shopify(scenario(order_id=1, financial_status="pending"))  # waiting: reserves
+    await flow.shopify(scenario(order_id=2, cancelled=True))  # cancelled before transfer: reserves nothing
+    woo = woo_order(scenario(order_id=3, woo_status="processing"))
+    await flow.intake.accept(Sighting(order_from_woocommerce(woo, "woo"), WOOCOMMERCE, woo))  # queued: reserves
+    assert await reservations.by_sku(["P0001", "P0002", "P0003", "NONE"]) == {"P0001": 6, "P0002": 4, "P0003": 2}
+
+    # a newer version with other quantities replaces the old lines
+    await flow.shopify(scenario(order_id=1, financial_status="pending", items=(Item("P0001", "Shirt", 1, D("10"), D(25)),)),
+                       updated_at="2026-03-04T10:00:00+01:00")
+    assert (await reservations.by_sku(["P0001"]))["P0001"] == 4
+
+    assert await flow.run_jobs() == []  # the Woo order goes to Rackbeat: Rackbeat holds its units now
+    assert await reservations.by_sku(["P0001", "P0002", "P0003"]) == {"P0001": 1}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from daemon.sync.model import Customer, Order, OrderLine
 from daemon.sync.stock.batching import chunks, idempotency_key
-from daemon.sync.stock.formula import reserved_by_sku, sellable, targets, to_push
+from daemon.sync.stock.formula import sellable, targets, to_push
 from daemon.sync.stock.linker import link_report
 from daemon.sync.stock.links import Link
 from daemon.sync.stock.shop_targets import PushItem, WooTarget
@@ -21,21 +19,6 @@ def test_sellable_subtracts_reservations_floors_and_clamps():
     assert sellable(D("2.5"), D("0.6")) == 1
     assert sellable(D(2), D(5)) == 0
     assert sellable(D(-4)) == 0
-
-
-def order(*lines: tuple[str | None, str]) -> Order:
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    return Order(
-        "shop", "shopify", "1", "#1", "1", now, now, "paid", "paid", "paid", "", False, "DKK", False,
-        Customer(None, None, None), None, None,
-        tuple(OrderLine(str(i), sku, "x", D(qty), D(1), D(0), D(25), D(1), D(0)) for i, (sku, qty) in enumerate(lines)),
-        (), D(1),
-    )
-
-
-def test_reservations_add_up_per_sku_over_orders_of_all_shops():
-    orders = [order(("A", "2"), ("B", "1"), (None, "5")), order(("A", "3"))]
-    assert reserved_by_sku(orders) == {"A": D(5), "B": D(1)}
 
 
 def test_targets_only_for_skus_rackbeat_knows_and_only_changed_ones_pushed():

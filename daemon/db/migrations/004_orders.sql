@@ -26,6 +26,19 @@ CREATE TABLE shop_orders (
 
 CREATE INDEX shop_orders_state ON shop_orders (state) WHERE state <> 'transferred';
 
+-- The product lines of the stored version of each shop order: what an order not yet in Rackbeat reserves.
+CREATE TABLE shop_order_lines (
+    shop_id       text    NOT NULL,
+    shop_order_id text    NOT NULL,
+    line_id       text    NOT NULL,
+    sku           text    NOT NULL,
+    quantity      numeric NOT NULL,
+    PRIMARY KEY (shop_id, shop_order_id, line_id),
+    FOREIGN KEY (shop_id, shop_order_id) REFERENCES shop_orders (shop_id, shop_order_id) ON DELETE CASCADE
+);
+
+CREATE INDEX shop_order_lines_sku ON shop_order_lines (sku);
+
 -- Known Rackbeat customers by email, so a returning customer costs no request.
 CREATE TABLE rackbeat_customers (
     email      text PRIMARY KEY,

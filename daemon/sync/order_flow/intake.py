@@ -92,6 +92,8 @@ class OrderIntake:
                 bound.info("order.stale_ignored", shop_updated_at=order.updated_at.isoformat())
                 return "stale"
             link, _ = stored
+            if link.shop_updated_at == order.updated_at:  # this version is the stored one
+                await self._links.replace_lines(conn, order)
             if self._on_stored is not None:
                 await self._on_stored(conn, order)
             if link.rackbeat_order_number is not None or link.state == TRANSFERRED:

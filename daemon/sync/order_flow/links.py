@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 
+from daemon.sync.model import Order
+
 WAITING, QUEUED, TRANSFERRED, PARKED, SKIPPED = "waiting", "queued", "transferred", "parked", "skipped"
 
 
@@ -98,6 +100,17 @@ class OrderLinks:
             backfill,
         )
         return None if record is None else (OrderLink.from_record(record), record["inserted"])
+
+    async def replace_lines(self, conn: asyncpg.Connection, order: Order) -> None:
+        """The stored version's product lines (those with a SKU), for the stock reservations."""
+        lines = [line for line in order.lines if line.sku and line.quantity > 0]
+        await conn.execute(
+            "DELETE FROM shop_order_lines WHERE shop_id = $1 AND shop_order_id = $2", order.shop_id, order.shop_order_id
+        )
+        await conn.executemany(
+            "INSERT INTO shop_order_lines (shop_id, shop_order_id, line_id, sku, quantity) VALUES ($1, $2, $3, $4, $5)",
+            [(order.shop_id, order.shop_order_id, line.line_id, line.sku, line.quantity) for line in lines],
+        )
 
     async def get(self, conn: asyncpg.Connection, shop_id: str, shop_order_id: str) -> OrderLink | None:
         record = await conn.fetchrow(

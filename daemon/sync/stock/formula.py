@@ -8,26 +8,14 @@ whole number, rounded down so a fraction of a unit is never offered.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from decimal import Decimal
 from typing import Iterable, Mapping
 
-from daemon.sync.model import Order
 
 
 def sellable(available: Decimal, reserved: Decimal = Decimal(0)) -> int:
     """``floor(available - reserved)`` clamped at 0."""
     return max(0, math.floor(available - reserved))
-
-
-def reserved_by_sku(orders: Iterable[Order]) -> dict[str, Decimal]:
-    """Units per SKU over the given orders' product lines (lines without a SKU reserve nothing)."""
-    units: dict[str, Decimal] = defaultdict(Decimal)
-    for order in orders:
-        for line in order.lines:
-            if line.sku and line.quantity > 0:
-                units[line.sku] += line.quantity
-    return dict(units)
 
 
 def targets(

@@ -7,7 +7,6 @@ from daemon.config.model import ShopConfig
 from daemon.connectors.shopify.client import ShopifyClient
 from daemon.connectors.woocommerce.client import WooClient
 from daemon.logs.setup import get_logger
-from daemon.sync.order_flow.handlers import MAPPERS
 from daemon.sync.parts import FlowContext, FlowParts
 from daemon.sync.stock.handlers import RackbeatStockChanged, ShopifyProductChanged, WooProductChanged
 from daemon.sync.stock.levels import StockLevels
@@ -49,7 +48,7 @@ class StockFlow:
         self.linker = Linker(context.database, links, self.rackbeat)
         targets = {shop_id: StockShop(shop_id, self.shops[shop_id].stock.location, _target(shop_id, client))
                    for shop_id, client in self.clients.items()}
-        reservations = Reservations(context.database, MAPPERS)
+        reservations = Reservations(context.database)
         self.pusher = StockPusher(
             context.database, levels, links, reservations, self.rackbeat, targets, settle_s=settle_s, max_wait_s=max_wait_s
         )

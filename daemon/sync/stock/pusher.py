@@ -96,8 +96,8 @@ class StockPusher:
             await asyncio.sleep(min(self._settle_s - quiet_s, self._max_wait_s - waited_s))
 
     async def _round(self, shop: StockShop, dirty: Sequence[Dirty]) -> None:
-        reserved = await self._reservations.by_sku()  # before Rackbeat, see the module docstring
         skus = [d.sku for d in dirty]
+        reserved = await self._reservations.by_sku(skus)  # before Rackbeat, see the module docstring
         async with self._database.pool.acquire() as conn:
             links = await self._links.for_skus(conn, shop.id, skus)
             last = await self._levels.last_pushed(conn, shop.id, skus)

@@ -1,37 +1,31 @@
-"""Units on shop orders that Rackbeat's available quantity does not account for yet, derived from ``shop_orders``.
+"""Units on shop orders that Rackbeat's available quantity does not account for yet.
 
-Derived rather than kept in a table of its own: the order row *is* the reservation, so the two can never
-disagree, and the order flow needs no extra bookkeeping. An order reserves while it has no Rackbeat order
-(waiting, queued, parked); a skipped (cancelled) order reserves nothing. A Rackbeat *draft* reserves
-nothing in Rackbeat either, but is not counted here: the daemon never learns when a user books or ships
-it, and counting it until then would under-show its units for good. Lines are read through the order
-flow's own mappers.
+Read from ``shop_order_lines`` (the stored version of each order, written by the order intake) joined
+to ``shop_orders``: an order reserves while it has no Rackbeat order (waiting, queued, parked); a
+skipped (cancelled) order reserves nothing. One aggregate query, whatever the backlog. A Rackbeat
+*draft* reserves nothing in Rackbeat either, but is not counted here: the daemon never learns when a
+user books or ships it, and counting it until then would under-show its units for good.
 """
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from typing import Sequence
 
 from daemon.db.database import Database
-from daemon.sync.model import Order
-from daemon.sync.stock.formula import reserved_by_sku
 
-Mapper = Callable[[Mapping[str, Any], str], Order]
-
-_RESERVING = """
-SELECT shop_id, payload_format, payload FROM shop_orders
- WHERE rackbeat_order_number IS NULL AND state IN ('waiting', 'queued', 'parked')
+_RESERVED = """
+SELECT l.sku, sum(l.quantity) AS units
+  FROM shop_order_lines l JOIN shop_orders o USING (shop_id, shop_order_id)
+ WHERE o.rackbeat_order_number IS NULL AND o.state IN ('waiting', 'queued', 'parked') AND l.sku = ANY($1::text[])
+ GROUP BY l.sku
 """
 
 
 class Reservations:
-    def __init__(self, database: Database, mappers: Mapping[str, Mapper]) -> None:
+    def __init__(self, database: Database) -> None:
         self._database = database
-        self._mappers = mappers
 
-    async def by_sku(self) -> dict[str, Decimal]:
-        rows = await self._database.pool.fetch(_RESERVING)
-        orders = [self._mappers[row["payload_format"]](json.loads(row["payload"]), row["shop_id"]) for row in rows]
-        return reserved_by_sku(orders)
+    async def by_sku(self, skus: Sequence[str]) -> dict[str, Decimal]:
+        rows = await self._database.pool.fetch(_RESERVED, list(skus))
+        return {row["sku"]: row["units"] for row in rows}
