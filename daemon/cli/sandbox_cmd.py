@@ -55,7 +55,6 @@ async def run_sandbox(args) -> int:
     if world is None:
         return EXIT_FAILED
     try:
-        await world.register_webhooks(f"http://{args.listener}")
         print("\n".join(describe(world, args.listener)), flush=True)
         await stopped.wait()
     finally:
@@ -86,8 +85,8 @@ async def run_demo(args) -> int:
 
 
 async def _show(world: SandboxWorld, daemon: DaemonProcess, listener: str, stopped: asyncio.Event, args) -> bool:
-    """Wait for the daemon, subscribe it to the emulators, then generate traffic and work the 3PL
-    warehouse until Ctrl-C.
+    """Wait for the daemon (it subscribes itself to the emulators' webhooks), then generate traffic and
+    work the 3PL warehouse until Ctrl-C.
 
     False when the daemon never became ready or ended on its own.
     """
@@ -97,8 +96,6 @@ async def _show(world: SandboxWorld, daemon: DaemonProcess, listener: str, stopp
     if not ready:
         log.error("demo.daemon_not_ready", listener=listener)
         return False
-    await world.register_webhooks(listener)
-    log.info("demo.webhooks.registered", listener=listener)
     async with aiohttp.ClientSession() as session:
         traffic = TrafficGenerator(world, session, args.rate, args.seed)
         warehouse = WarehouseSimulator(world, args.rate, args.seed)

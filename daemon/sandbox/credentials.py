@@ -29,7 +29,7 @@ FREE_PORTS = Ports(0, 0, 0, 0)
 @dataclass(frozen=True)
 class RackbeatAccount:
     token: str
-    webhook_token: str  # what every Rackbeat subscription sends as Rackbeat-Webhook-Token
+    webhook_token: str  # accepted on Rackbeat deliveries besides the tokens of the daemon's own subscriptions
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 
-import aiohttp
 
 from .common import Clock, serve
 from .credentials import FIXED_PORTS, HOST, ONGOING, RACKBEAT, SHOPIFY_SHOPS, WOO_SITES, Ports, ShopifyShop, WooSite
@@ -23,7 +22,6 @@ from .ongoing.articles import upsert as upsert_article
 from .rackbeat import RackbeatEmulator, RackbeatSeed
 from .rackbeat.seed import SERVICE_GROUP
 from .shopify import ShopifyEmulator, ShopifySeed, ShopSpec
-from .subscriptions import WebhookRegistrar
 from .woocommerce import SiteSpec, WooEmulator, WooSeed
 
 PRODUCTS = 12
@@ -123,22 +121,3 @@ class SandboxWorld:
     @property
     def ongoing_api_url(self) -> str:
         return f"{self.base_urls['ongoing']}{self.ongoing.prefix}"
-
-    # -- the daemon's webhooks -------------------------------------------------------------------
-
-    async def register_webhooks(self, listener_url: str) -> None:
-        """Subscribe ``listener_url`` (the daemon) to every emulator's webhooks; once per started world,
-        as WooCommerce would keep a second, duplicate set.
-
-        Rackbeat issues a random token per subscription, while the daemon expects the one
-        ``rackbeat.webhook_token`` of its config; the sandbox sets every subscription's token to it.
-        """
-        async with aiohttp.ClientSession() as session:
-            registrar = WebhookRegistrar(session, listener_url)
-            for shop in SHOPIFY_SHOPS:
-                await registrar.shopify(self.shopify_url(shop.id), shop)
-            for site in WOO_SITES:
-                await registrar.woocommerce(self.woo_url(site.id), site)
-            hook_ids = await registrar.rackbeat(self.rackbeat_api_url, RACKBEAT)
-        for hook_id in hook_ids:
-            self.rackbeat.state.webhooks.hooks[hook_id].token = RACKBEAT.webhook_token
