@@ -165,3 +165,31 @@ def classify_rackbeat(expected_tokens: AbstractSet[str], headers: Mapping[str, s
         body=body,
         problem=problem,
     )
+
+
+ONGOING_TOKEN_HEADER = "X-Auth-Token"
+ONGOING_SOURCE = "ongoing"
+ONGOING_ORDER_TOPIC = "order"
+
+
+def classify_ongoing(expected_token: str | None, connection: str, headers: Mapping[str, str], body: bytes) -> Outcome:
+    """Ongoing WMS: a static token set up by hand in Ongoing; its order events only wake the pollers early."""
+    if not expected_token:
+        return Refusal(404, "ongoing webhooks are not configured (ongoing.webhook_token)")
+    given = headers.get(ONGOING_TOKEN_HEADER)
+    if not token_among({expected_token}, given):
+        return Refusal(401, "bad token" if given else "missing token")
+    problem = None
+    try:
+        parse_object(body)
+    except PayloadError as exc:
+        problem = str(exc)
+    return Delivery(
+        source=ONGOING_SOURCE,
+        connection=connection,
+        delivery_id=derived_delivery_id(ONGOING_ORDER_TOPIC, None, body),
+        topic=ONGOING_ORDER_TOPIC,
+        headers={},
+        body=body,
+        problem=problem,
+    )

@@ -13,6 +13,7 @@ import structlog
 from aiohttp import web
 
 from daemon.config.model import Config
+from daemon.connectors.ongoing.connection import connection_name
 from daemon.db.database import CONNECTION_ERRORS
 from daemon.webhooks.deliveries import (
     RACKBEAT_CONNECTION,
@@ -22,6 +23,7 @@ from daemon.webhooks.deliveries import (
     Outcome,
     Refusal,
     SignedShopSource,
+    classify_ongoing,
     classify_rackbeat,
 )
 from daemon.webhooks.health import HealthReporter
@@ -56,6 +58,17 @@ class WebhookReceiver:
             return web.Response(status=503, text="tokens unavailable, retry later")
         outcome = classify_rackbeat(tokens, request.headers, body)
         return await self._answer(outcome, RACKBEAT_CONNECTION, RACKBEAT_CONNECTION)
+
+    async def ongoing(self, request: web.Request) -> web.Response:
+        ongoing_id = request.match_info["ongoing_id"]
+        warehouse = next((o for o in self._config.ongoing if o.id == ongoing_id), None)
+        if warehouse is None:
+            log.warning("webhook.refused", source="ongoing", connection=ongoing_id, reason="unknown warehouse")
+            return web.Response(status=404, text="unknown warehouse")
+        connection = connection_name(ongoing_id)
+        body = await self._read(request, "ongoing", connection)
+        token = warehouse.webhook_token.get_secret_value() if warehouse.webhook_token else None
+        return await self._answer(classify_ongoing(token, connection, request.headers, body), "ongoing", connection)
 
     @staticmethod
     async def _read(request: web.Request, source: str, connection: str) -> bytes:
@@ -122,5 +135,6 @@ def build_webhook_app(
     app.router.add_post("/webhooks/shopify/{shop_id}", receiver.shop_route(SHOPIFY))
     app.router.add_post("/webhooks/woocommerce/{shop_id}", receiver.shop_route(WOOCOMMERCE))
     app.router.add_post("/webhooks/rackbeat", receiver.rackbeat)
+    app.router.add_post("/webhooks/ongoing/{ongoing_id}", receiver.ongoing)
     app.router.add_get("/healthz", health_route(health))
     return app
