@@ -48,6 +48,16 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox insert each
 
 
+POLLER_RUNS = 4  # poll runs at once, across all streams
+LISTENER_CONNECTIONS = 6  # the inbox's grouped inserts and /healthz
+
+
+def pool_size(config: Config) -> int:
+    """Enough that nobody waits for a connection another waiter holds: a job or a poll run holds at most
+    two at once (a session lock and its work)."""
+    return 2 * config.daemon.workers + 2 * POLLER_RUNS + LISTENER_CONNECTIONS
+
+
 def flow_parts(context: FlowContext) -> FlowParts:
     """Every business flow's handlers, inbox routes and streams; a new flow is one more ``merge``."""
     return (
@@ -104,7 +114,7 @@ class Program:
         self._watchdog = asyncio.create_task(self.notifier.watchdog(), name="watchdog")
         log.info("daemon.starting", listen=config.daemon.listen, shops=[shop.id for shop in config.shops])
 
-        database = Database(config.daemon.database_url, config.daemon.data_dir)
+        database = Database(config.daemon.database_url, config.daemon.data_dir, max_size=pool_size(config))
         self._on_stop("database", database.close)
         self.notifier.status("starting: database and migrations")
         await database.start()
@@ -142,7 +152,8 @@ class Program:
         await worker.start()
 
         streams = [*rackbeat_streams(rackbeat, config.rackbeat), *parts.streams]
-        self.pollers = [Poller(stream, database.pool, inbox) for stream in streams]
+        poll_slots = asyncio.Semaphore(POLLER_RUNS)
+        self.pollers = [Poller(stream, database.pool, inbox, run_slots=poll_slots) for stream in streams]
         self._on_stop("pollers", lambda: asyncio.gather(*(poller.stop() for poller in self.pollers)))
         for poller in self.pollers:
             self._supervise(f"poller {poller.stream.connection}/{poller.stream.name}", poller.start())
@@ -157,7 +168,7 @@ class Program:
 
         # after the listener: WooCommerce pings a new webhook's URL at once and wants a 200
         for stream in subscriptions.streams:
-            poller = Poller(stream, database.pool, inbox)
+            poller = Poller(stream, database.pool, inbox, run_slots=poll_slots)
             self.pollers.append(poller)
             self._supervise(f"poller {stream.connection}/{stream.name}", poller.start())
 

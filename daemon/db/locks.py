@@ -1,7 +1,9 @@
 """Session advisory locks keyed by text, for work that must not run twice at once across processes.
 
 The lock lives on a pooled connection held for the block: if the process dies, the server drops the
-connection and with it the lock, so a crash never leaves work locked.
+connection and with it the lock, so a crash never leaves work locked. The pool does not reset session
+state on release (see :mod:`daemon.db.database`), so a block whose lock or setting could not be undone
+(cancelled or failed mid-way) terminates its connection instead of handing it back still locked.
 """
 
 from __future__ import annotations
@@ -23,12 +25,18 @@ ONGOING_LOCKS = 7_140_070  # one Ongoing document or delivery at a time
 async def try_session_lock(pool: asyncpg.Pool, namespace: int, key: str) -> AsyncIterator[bool]:
     """Hold the lock for the block; yields False (and holds nothing) when another session has it."""
     async with pool.acquire() as conn:
-        held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))", namespace, key)
+        restored = False
         try:
-            yield held
+            held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))", namespace, key)
+            try:
+                yield held
+            finally:
+                if held:
+                    await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
+                restored = True
         finally:
-            if held:
-                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
+            if not restored:
+                conn.terminate()
 
 
 @asynccontextmanager
@@ -38,16 +46,22 @@ async def session_lock(pool: asyncpg.Pool, namespace: int, key: str, *, wait_s: 
     For short critical sections (one order's transfer): waiting briefly is cheaper than a retry.
     """
     async with pool.acquire() as conn:
-        await conn.execute("SELECT set_config('lock_timeout', $1, false)", f"{int(wait_s * 1000)}ms")
+        restored = False
         try:
-            await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", namespace, key)
-            held = True
-        except asyncpg.exceptions.LockNotAvailableError:
-            held = False
+            await conn.execute("SELECT set_config('lock_timeout', $1, false)", f"{int(wait_s * 1000)}ms")
+            try:
+                await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", namespace, key)
+                held = True
+            except asyncpg.exceptions.LockNotAvailableError:
+                held = False
+            finally:
+                await conn.execute("RESET lock_timeout")
+            try:
+                yield held
+            finally:
+                if held:
+                    await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
+                restored = True
         finally:
-            await conn.execute("RESET lock_timeout")
-        try:
-            yield held
-        finally:
-            if held:
-                await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
+            if not restored:
+                conn.terminate()

@@ -48,8 +48,12 @@ class Poller:
         initial_lookback_s: float = 24 * 3600.0,
         debounce_s: float = 10.0,
         retry_base_s: float = 5.0,
+        run_slots: asyncio.Semaphore | None = None,
     ) -> None:
         self.stream = stream
+        # shared by the program's pollers: a run holds a lock connection and stores through another,
+        # so bounding concurrent runs bounds the pool connections polling can take
+        self._run_slots = run_slots or asyncio.Semaphore(1)
         self._cursor = PollCursor(pool, stream.connection, stream.name)
         self._inbox = inbox
         self._overlap_s = overlap_s
@@ -76,7 +80,7 @@ class Poller:
             self._task = None
 
     async def run_once(self, *, force: bool = False) -> RunOutcome:
-        async with self._cursor.locked() as held:
+        async with self._run_slots, self._cursor.locked() as held:
             if not held:
                 return RunOutcome.BUSY
             claim = await self._cursor.claim(force=force)

@@ -206,3 +206,21 @@ async def test_stopping_mid_run_leaves_the_window_to_be_read_again(db, pool):
     assert row["cursor_at"] is None and row["last_success_at"] is None
     async with PollCursor(pool, CONNECTION, "widgets").locked() as held:
         assert held  # the abandoned run let go of its lock
+
+
+async def test_pollers_sharing_run_slots_never_run_more_at_once_than_the_slots(db, pool):
+    """Each run holds pool connections; the program bounds concurrent runs so polling cannot drain the pool."""
+    import asyncio
+
+    slots = asyncio.Semaphore(2)
+    streams = [RecordingStream(pool, f"s{n}", interval_s=3600, delay_s=0.2) for n in range(5)]
+    pollers = [make_poller(db, stream, run_slots=slots) for stream in streams]
+    outcomes = await asyncio.gather(*(poller.run_once() for poller in pollers))
+    assert set(outcomes) == {RunOutcome.COMPLETED}
+    calls = await pool.fetch("SELECT entered_at, left_at FROM fake_poll_calls")
+    events = sorted([(c["entered_at"], 1) for c in calls] + [(c["left_at"], -1) for c in calls])
+    running, most = 0, 0
+    for _, step in events:
+        running += step
+        most = max(most, running)
+    assert len(calls) == 5 and most == 2
