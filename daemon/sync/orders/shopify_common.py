@@ -65,6 +65,19 @@ def shopify_shipping(
     return ShippingLine(title=title, code=code, vat_rate=vat_rate(taxes, net), net_total=net, vat_total=vat)
 
 
+def status_fields(*, cancelled: bool, financial: str | None, fulfillment: str | None) -> dict[str, object]:
+    """The ``Order`` status fields from Shopify's words, as REST or GraphQL spell them."""
+    financial = (financial or "pending").lower()
+    fulfillment = fulfillment_word(fulfillment)
+    return {
+        "status": shopify_status(cancelled=cancelled, financial=financial, fulfillment=fulfillment),
+        "shop_status": f"{financial}/{fulfillment}",
+        "financial_status": financial,
+        "fulfillment_status": fulfillment,
+        "cancelled": cancelled,
+    }
+
+
 def shopify_status(*, cancelled: bool, financial: str, fulfillment: str) -> str:
     """Normalised status; financial/fulfillment are already lower-case snake words."""
     if cancelled:

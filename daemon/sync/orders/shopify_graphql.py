@@ -14,11 +14,10 @@ from daemon.sync.model import SHOPIFY, Order, OrderLine, ShippingLine
 from daemon.sync.orders.amounts import ZERO, Taxes, to_decimal
 from daemon.sync.orders.fields import address_from, aware_datetime, customer_from, first_text, joined_name
 from daemon.sync.orders.shopify_common import (
-    fulfillment_word,
     number_from_name,
     shopify_line,
     shopify_shipping,
-    shopify_status,
+    status_fields,
 )
 
 ADDRESS_KEYS = {
@@ -40,9 +39,6 @@ ADDRESS_KEYS = {
 def order_from_shopify_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
     """Map one order node."""
     taxes_included = bool(node.get("taxesIncluded"))
-    financial = (node.get("displayFinancialStatus") or "pending").lower()
-    fulfillment = fulfillment_word(node.get("displayFulfillmentStatus"))
-    cancelled = node.get("cancelledAt") is not None
     name = node.get("name") or f"#{legacy_id(node)}"
     billing = address_from(node.get("billingAddress"), ADDRESS_KEYS)
     customer = node.get("customer") or {}
@@ -54,11 +50,11 @@ def order_from_shopify_graphql(node: Mapping[str, Any], shop_id: str) -> Order:
         number=number_from_name(name),
         created_at=aware_datetime(node["createdAt"]),
         updated_at=aware_datetime(node.get("updatedAt") or node["createdAt"]),
-        status=shopify_status(cancelled=cancelled, financial=financial, fulfillment=fulfillment),
-        shop_status=f"{financial}/{fulfillment}",
-        financial_status=financial,
-        fulfillment_status=fulfillment,
-        cancelled=cancelled,
+        **status_fields(
+            cancelled=node.get("cancelledAt") is not None,
+            financial=node.get("displayFinancialStatus"),
+            fulfillment=node.get("displayFulfillmentStatus"),
+        ),
         currency=node.get("currencyCode") or node["totalPriceSet"]["shopMoney"]["currencyCode"],
         taxes_included=taxes_included,
         customer=customer_from(

@@ -13,11 +13,10 @@ from daemon.sync.model import SHOPIFY, Order, OrderLine, ShippingLine
 from daemon.sync.orders.amounts import ZERO, Taxes, to_decimal
 from daemon.sync.orders.fields import address_from, aware_datetime, customer_from, first_text, joined_name
 from daemon.sync.orders.shopify_common import (
-    fulfillment_word,
     number_from_name,
     shopify_line,
     shopify_shipping,
-    shopify_status,
+    status_fields,
 )
 
 ADDRESS_KEYS = {
@@ -40,9 +39,6 @@ def order_from_shopify_rest(data: Mapping[str, Any], shop_id: str) -> Order:
     """Map one Shopify REST/webhook order."""
     order = data["order"] if isinstance(data.get("order"), Mapping) else data
     taxes_included = bool(order.get("taxes_included"))
-    financial = (order.get("financial_status") or "pending").lower()
-    fulfillment = fulfillment_word(order.get("fulfillment_status"))
-    cancelled = order.get("cancelled_at") is not None
     name = order.get("name") or f"#{order.get('order_number') or order['id']}"
     billing = address_from(order.get("billing_address"), ADDRESS_KEYS)
     customer = order.get("customer") or {}
@@ -54,11 +50,11 @@ def order_from_shopify_rest(data: Mapping[str, Any], shop_id: str) -> Order:
         number=str(order.get("order_number") or number_from_name(name)),
         created_at=aware_datetime(order["created_at"]),
         updated_at=aware_datetime(order.get("updated_at") or order["created_at"]),
-        status=shopify_status(cancelled=cancelled, financial=financial, fulfillment=fulfillment),
-        shop_status=f"{financial}/{fulfillment}",
-        financial_status=financial,
-        fulfillment_status=fulfillment,
-        cancelled=cancelled,
+        **status_fields(
+            cancelled=order.get("cancelled_at") is not None,
+            financial=order.get("financial_status"),
+            fulfillment=order.get("fulfillment_status"),
+        ),
         currency=order["currency"],
         taxes_included=taxes_included,
         customer=customer_from(
