@@ -121,15 +121,7 @@ def _refuse_if_started(store: Store, order: Order, verb: str) -> None:
 
 def cancel(store: Store, order: Order) -> None:
     _refuse_if_started(store, order, "cancelled")
-    set_status(store, order, store.order_statuses.cancelled)
-
-
-def set_status(store: Store, order: Order, status: int) -> None:
-    if status == order.status:
-        return
-    order.status = status
-    order.status_changed = order.updated = store.stamps.next()
-    store.touch_stock(line.article for line in order.lines.values())
+    store.set_status(order, store.order_statuses.cancelled)
 
 
 def has_lines_to_report(order: Order) -> bool:

@@ -86,15 +86,7 @@ def _refuse_if_started(store: Store, purchase_order: PurchaseOrder, verb: str) -
 
 def cancel(store: Store, purchase_order: PurchaseOrder) -> None:
     _refuse_if_started(store, purchase_order, "cancelled")
-    set_status(store, purchase_order, store.purchase_order_statuses.cancelled)
-
-
-def set_status(store: Store, purchase_order: PurchaseOrder, status: int) -> None:
-    if status == purchase_order.status:
-        return
-    purchase_order.status = status
-    purchase_order.status_changed = purchase_order.updated = store.stamps.next()
-    store.touch_stock(line.article for line in purchase_order.lines.values())
+    store.set_status(purchase_order, store.purchase_order_statuses.cancelled)
 
 
 def has_lines_to_report(purchase_order: PurchaseOrder) -> bool:

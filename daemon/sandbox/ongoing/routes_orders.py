@@ -48,7 +48,7 @@ def order_routes(prefix: str, store: Store) -> list[web.RouteDef]:
         reader = Reader(await read_body(request), Problems())
         number = reader.integer("orderStatusNumber", required=True)
         reader.problems.raise_if_any()
-        orders.set_status(store, order, store.order_statuses.require(number or 0, "orderStatusNumber"))
+        store.set_status(order, store.order_statuses.require(number or 0, "orderStatusNumber"))
         return done(order, f"Order {order.number} status set to {number}.")
 
     async def report_line(request: web.Request) -> web.Response:

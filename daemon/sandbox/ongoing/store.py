@@ -188,6 +188,14 @@ class Store:
             return next(self.customer_ids)
         return self.customers.setdefault(customer_number, next(self.customer_ids))
 
+    def set_status(self, document: Order | PurchaseOrder, status: int) -> None:
+        """An order or purchase order moves to ``status``; the change times and its articles' stock follow."""
+        if status == document.status:
+            return
+        document.status = status
+        document.status_changed = document.updated = self.stamps.next()
+        self.touch_stock(line.article for line in document.lines.values())
+
     def touch_stock(self, articles: Iterable[Article]) -> None:
         """Some inventoryInfo figure of these articles changed (feeds ``stockInfoChangedFrom``)."""
         for article in articles:

@@ -12,7 +12,6 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from . import orders, purchase_orders
 from .errors import not_found, refused
 from .store import ZERO, Adjustment, Article, ArticleItem, Order, PurchaseOrder, Store
 from .times import iso
@@ -44,7 +43,7 @@ class Warehouse:
 
     def set_order_status(self, number: str, status: int) -> Order:
         order = self.order(number)
-        orders.set_status(self.store, order, self.store.order_statuses.require(status, "status"))
+        self.store.set_status(order, self.store.order_statuses.require(status, "status"))
         return order
 
     def pick(self, number: str, quantities: Quantities | None = None) -> Order:
@@ -74,7 +73,7 @@ class Warehouse:
                 line.article.physical -= quantity
         done = all(line.unpicked == 0 for line in order.lines.values())
         target = statuses.picked if done else statuses.released
-        orders.set_status(self.store, order, max(order.status, target))
+        self.store.set_status(order, max(order.status, target))
         order.updated = self.store.stamps.next()
         self.store.touch_stock(line.article for line in order.lines.values())
         return order
@@ -85,7 +84,7 @@ class Warehouse:
         order = self.order(number)
         if not any(line.picked for line in order.lines.values()):
             raise refused(f"Order {number} has nothing picked to ship.")
-        orders.set_status(self.store, order, max(order.status, self.store.order_statuses.sent))
+        self.store.set_status(order, max(order.status, self.store.order_statuses.sent))
         now = self.store.stamps.next()
         waybill = waybill or f"WB{order.id}{len(order.tracking) + 1:02d}"
         order.tracking.append(
@@ -97,7 +96,7 @@ class Warehouse:
     def set_purchase_order_status(self, number: str, status: int) -> PurchaseOrder:
         purchase_order = self.purchase_order(number)
         statuses = self.store.purchase_order_statuses
-        purchase_orders.set_status(self.store, purchase_order, statuses.require(status, "status"))
+        self.store.set_status(purchase_order, statuses.require(status, "status"))
         return purchase_order
 
     def receive(self, number: str, quantities: Quantities | None = None) -> PurchaseOrder:
@@ -121,7 +120,7 @@ class Warehouse:
                 lines[row].received_items.append(ArticleItem(next(self.store.article_item_ids), quantity, now))
                 lines[row].article.physical += quantity
         complete = all(line.received >= line.advised for line in lines.values())
-        purchase_orders.set_status(self.store, purchase_order, statuses.received if complete else statuses.deviation)
+        self.store.set_status(purchase_order, statuses.received if complete else statuses.deviation)
         purchase_order.last_received = purchase_order.updated = self.store.stamps.next()
         self.store.touch_stock(line.article for line in lines.values())
         return purchase_order
