@@ -147,6 +147,8 @@ class Program:
             {INBOX_JOB: InboxDispatcher(inbox, parts.routes), **parts.handlers},
             concurrency=config.daemon.workers,
             busy_connections=limiters.busy_connections,
+            connection_caps=limiters.concurrency(),
+            local_concurrency=max(1, config.daemon.workers // 2),
         )
         self._on_stop("worker", lambda: worker.stop(config.daemon.shutdown_grace_s))
         await worker.start()

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, suppress
 
 import aiohttp
 
 from daemon.cli.common import EXIT_CONFIG, add_config_option, load_or_report
 from daemon.config.model import ShopConfig
 from daemon.connectors.shops import create_shop_clients
-from daemon.db.database import Database
+from daemon.db.commits import flush_commits
+from daemon.db.database import CONNECTION_ERRORS, Database
 from daemon.errors import SyncError
 from daemon.http.ratelimit import RateLimiter, RateLimiters
 from daemon.logs.setup import configure_logging, get_logger
@@ -75,6 +76,9 @@ async def backfill_orders(args) -> int:
             print(f"backfill-orders stopped: {exc.reason}\nrun the same command again to go on", file=sys.stderr)
             return EXIT_STOPPED
         finally:
+            with suppress(*CONNECTION_ERRORS):  # the intake commits unflushed; the report must hold after a crash
+                async with database.pool.acquire() as conn:
+                    await flush_commits(conn)
             print(report(shop.id, args.since, outcomes))
     return 0
 

@@ -18,6 +18,7 @@ ORDER_LOCKS = 7_140_003
 CUSTOMER_LOCKS = 7_140_004
 INITIAL_SYNC_LOCKS = 7_140_010  # one live initial sync per shop
 STOCK_LOCKS = 7_140_050  # one stock push per shop
+STOCK_MARK_LOCKS = 7_140_051  # transaction locks: marking transactions (shared) vs a push's last look (exclusive)
 ONGOING_LOCKS = 7_140_070  # one Ongoing document or delivery at a time
 
 

@@ -55,6 +55,7 @@ class RateLimiter:
         self._sleep = sleep
         self._updated = clock()
         self._paused_until = float("-inf")
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._turn = asyncio.Lock()
         self._log = structlog.get_logger(connection=name)  # lazy: follows later logging setup
@@ -72,9 +73,10 @@ class RateLimiter:
 
     @property
     def busy(self) -> bool:
-        """True when a new request would have to wait: paused, all slots taken, or no tokens left."""
+        """True at the rate limit: paused, or no tokens left. Every slot taken is not busy: a request
+        then only waits for answers in flight, and the jobs of one connection are capped anyway."""
         now = self._clock()
-        if now < self._paused_until or self._slots.locked() or self._turn.locked():
+        if now < self._paused_until or self._turn.locked():
             return True
         self._refill(now)
         return self._level < min(1.0, self._capacity)
@@ -166,6 +168,10 @@ class RateLimiters:
 
     def __contains__(self, name: object) -> bool:
         return name in self._by_name
+
+    def concurrency(self) -> dict[str, int]:
+        """Requests each connection may have in flight at once."""
+        return {name: limiter.concurrency for name, limiter in self._by_name.items()}
 
     def busy_connections(self) -> list[str]:
         return [name for name, limiter in self._by_name.items() if limiter.busy]

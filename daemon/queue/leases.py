@@ -13,24 +13,33 @@ from daemon.queue.model import Job
 from daemon.queue.requeue import to_pending
 from daemon.queue.retry import gave_up
 
-SCAN_WINDOW = 200  # due jobs looked at per claim; enough for the per-connection ranking to find others
+# The connections with pending jobs are found by a loose index scan (one index probe each); each one
+# that is not full gives its oldest due jobs, up to its room; jobs without a connection are not capped.
+_PENDING_CONNECTIONS = """
+WITH RECURSIVE connections(connection) AS (
+    SELECT min(connection) FROM jobs WHERE state = 'pending'
+    UNION ALL
+    SELECT (SELECT min(j.connection) FROM jobs j WHERE j.state = 'pending' AND j.connection > c.connection)
+    FROM connections c WHERE c.connection IS NOT NULL
+)"""
 
-_CLAIM = """
-WITH due AS (
-    SELECT id, connection, run_at FROM jobs
-    WHERE state = 'pending' AND run_at <= now()
-      AND (connection IS NULL OR connection <> ALL($4::text[]))
-    ORDER BY run_at, id
-    LIMIT $8
-), ranked AS (
-    SELECT due.id, due.connection,
-           row_number() OVER (PARTITION BY due.connection ORDER BY due.run_at, due.id) AS nth,
-           coalesce(room.slots, $7) AS slots
-    FROM due LEFT JOIN unnest($5::text[], $6::int[]) AS room(connection, slots)
-         ON room.connection = due.connection
+_CLAIM = f"""
+{_PENDING_CONNECTIONS}, candidates AS (
+    SELECT due.id FROM connections c
+    CROSS JOIN LATERAL (
+        SELECT j.id FROM jobs j
+        WHERE j.state = 'pending' AND j.connection = c.connection AND j.run_at <= now()
+        ORDER BY j.run_at, j.id
+        LIMIT coalesce((SELECT r.slots FROM unnest($5::text[], $6::int[]) AS r(connection, slots)
+                        WHERE r.connection = c.connection), $7)
+    ) due
+    WHERE c.connection IS NOT NULL AND c.connection <> ALL($4::text[])
+    UNION ALL
+    (SELECT id FROM jobs WHERE state = 'pending' AND connection IS NULL AND run_at <= now()
+     ORDER BY connection, run_at, id LIMIT $8)  -- the index's order: the planner then walks only the NULLs
 ), picked AS (
-    SELECT j.id FROM jobs j JOIN ranked r ON r.id = j.id
-    WHERE (r.connection IS NULL OR r.nth <= r.slots) AND j.state = 'pending' AND j.run_at <= now()
+    SELECT j.id FROM jobs j
+    WHERE j.id = ANY(ARRAY(SELECT id FROM candidates)) AND j.state = 'pending' AND j.run_at <= now()
     ORDER BY j.run_at, j.id
     LIMIT $3
     FOR UPDATE OF j SKIP LOCKED
@@ -57,10 +66,15 @@ UPDATE jobs SET state = 'failed', last_error = $4, blocked_on = $5, finished_at 
 WHERE {_FENCE}
 """
 
-_NEXT_DUE = """
+_NEXT_DUE = f"""
+{_PENDING_CONNECTIONS}
 SELECT
-  (SELECT extract(epoch FROM min(run_at) - now())::float8 FROM jobs
-   WHERE state = 'pending' AND (connection IS NULL OR connection <> ALL($2::text[]))) AS pending_in,
+  (SELECT extract(epoch FROM min(due) - now())::float8 FROM (
+       SELECT (SELECT min(j.run_at) FROM jobs j WHERE j.state = 'pending' AND j.connection = c.connection) AS due
+       FROM connections c WHERE c.connection IS NOT NULL AND c.connection <> ALL($2::text[])
+       UNION ALL
+       SELECT min(run_at) FROM jobs WHERE state = 'pending' AND connection IS NULL AND $3
+   ) AS first) AS pending_in,
   (SELECT extract(epoch FROM min(lease_until) - now())::float8 FROM jobs
    WHERE state = 'running' AND locked_by IS DISTINCT FROM $1) AS expiry_in
 """
@@ -83,9 +97,11 @@ class LeaseStore:
         full: Collection[str] = (),
         room: Mapping[str, int] | None = None,
         per_connection: int,
+        local_room: int | None = None,
     ) -> list[Job]:
         """Up to ``limit`` due jobs, oldest first, skipping ``full`` connections and taking at most
-        ``room[c]`` (default ``per_connection``) jobs of connection ``c``. Jobs without one are not capped."""
+        ``room[c]`` (default ``per_connection``) jobs of connection ``c``, and ``local_room`` jobs
+        without a connection (default: no cap but ``limit``)."""
         room = room or {}
         records = await self._database.pool.fetch(
             _CLAIM,
@@ -96,7 +112,7 @@ class LeaseStore:
             list(room),
             list(room.values()),
             per_connection,
-            SCAN_WINDOW,
+            limit if local_room is None else max(0, local_room),
         )
         return [Job.from_record(r) for r in records]
 
@@ -147,10 +163,13 @@ class LeaseStore:
             )
         return expired
 
-    async def next_due(self, worker_id: str, excluded: Collection[str]) -> tuple[float | None, float | None]:
-        """Seconds until the next pending job outside ``excluded`` is due and until the next lease held
-        by another worker expires (negative: already); None when there is none."""
-        record = await self._database.pool.fetchrow(_NEXT_DUE, worker_id, list(excluded))
+    async def next_due(
+        self, worker_id: str, excluded: Collection[str], *, local: bool = True
+    ) -> tuple[float | None, float | None]:
+        """Seconds until the next pending job outside ``excluded`` (and, unless ``local`` is False, of
+        the jobs without a connection) is due and until the next lease held by another worker expires
+        (negative: already); None when there is none."""
+        record = await self._database.pool.fetchrow(_NEXT_DUE, worker_id, list(excluded), local)
         return record["pending_in"], record["expiry_in"]
 
     async def _requeue_held(self, job: Job, **changes) -> bool:

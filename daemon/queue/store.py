@@ -7,6 +7,8 @@ caused it (an outbox without a second table). The worker side lives in :class:`L
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
@@ -24,6 +26,26 @@ VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5), $6)
 ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL DO NOTHING
 RETURNING id
 """
+
+# A key whose pending job is already committed is skipped before the insert: an insert that meets a
+# pending key only through the unique index waits for the transaction holding it, however long.
+_ENQUEUE_KEYED = """
+INSERT INTO jobs (kind, connection, payload, dedupe_key, run_at, max_attempts)
+SELECT $1, k.connection, k.payload::jsonb, k.dedupe_key, now() + make_interval(secs => $4), $5
+FROM unnest($2::text[], $3::text[], $6::text[]) AS k(connection, dedupe_key, payload)
+WHERE NOT EXISTS (SELECT 1 FROM jobs p WHERE p.dedupe_key = k.dedupe_key AND p.state = 'pending')
+ORDER BY k.dedupe_key
+ON CONFLICT (dedupe_key) WHERE state = 'pending' AND dedupe_key IS NOT NULL DO NOTHING
+"""
+
+
+@dataclass(frozen=True)
+class KeyedJob:
+    """One of several jobs of a kind queued together, each under its own dedupe key."""
+
+    dedupe_key: str
+    connection: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
 
 
 class JobQueue:
@@ -47,6 +69,29 @@ class JobQueue:
         if conn is not None:
             return await conn.fetchval(_ENQUEUE, *args)
         return await self._database.pool.fetchval(_ENQUEUE, *args)
+
+    async def enqueue_keyed(
+        self,
+        conn: asyncpg.Connection,
+        kind: str,
+        jobs: Sequence[KeyedJob],
+        *,
+        delay_s: float = 0.0,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> None:
+        """Several jobs of ``kind`` in one statement, in the caller's transaction; a key that already
+        has a pending job gets no second one (as with ``enqueue``'s ``dedupe_key``)."""
+        if not jobs:
+            return
+        await conn.execute(
+            _ENQUEUE_KEYED,
+            kind,
+            [job.connection for job in jobs],
+            [job.dedupe_key for job in jobs],
+            float(delay_s),
+            max_attempts,
+            [json.dumps(job.payload) for job in jobs],
+        )
 
     async def get(self, job_id: int) -> Job | None:
         record = await self._database.pool.fetchrow("SELECT * FROM jobs WHERE id = $1", job_id)

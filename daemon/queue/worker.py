@@ -25,6 +25,7 @@ from daemon.queue.store import JobQueue
 
 MIN_WAIT_S = 0.01  # due jobs another worker is claiming right now: look again shortly
 DB_PAUSE_S = 1.0  # after a failed claim cycle
+CLAIM_AHEAD = 2  # jobs of a connection claimed, over those it may run at once: the rest start as they finish
 PURGE_EVERY_S = 600.0
 
 
@@ -44,6 +45,8 @@ class Worker:
         worker_id: str | None = None,
         busy_connections: Callable[[], Collection[str]] = frozenset,
         connection_concurrency: int = 4,
+        connection_caps: Mapping[str, int] | None = None,
+        local_concurrency: int | None = None,
         claim_batch: int = 16,
         safety_poll_s: float = 30.0,
         busy_recheck_s: float = 1.0,
@@ -52,8 +55,11 @@ class Worker:
     ) -> None:
         """``busy_connections``: connections whose rate limiter is saturated or paused right now; their
         jobs are left for later. ``connection_concurrency``: at most this many jobs of one connection
-        run at once in this process, so a slow shop cannot take every slot. ``keep_done_s``: finished
-        jobs older than this are purged, so the table stays small."""
+        run at once in this process, so a slow shop cannot take every slot; ``connection_caps`` sets
+        it per connection (a job of a connection whose API takes 16 requests at once may run 16 times
+        at once). ``local_concurrency``: at most this many jobs without a connection (database work,
+        such as inbox items) at once, so a burst of them leaves slots for the connections' jobs.
+        ``keep_done_s``: finished jobs older than this are purged, so the table stays small."""
         self.worker_id = worker_id or default_worker_id()
         self._queue = queue
         self._leases = queue.leases
@@ -64,11 +70,16 @@ class Worker:
         self._lease_s = lease_s
         self._busy_connections = busy_connections
         self._connection_concurrency = connection_concurrency
+        self._connection_caps = dict(connection_caps or {})
+        self._local_concurrency = concurrency if local_concurrency is None else local_concurrency
         self._claim_batch = claim_batch
         self._safety_poll_s = safety_poll_s
         self._busy_recheck_s = busy_recheck_s
         self._keep_done_s = keep_done_s
-        self._running: dict[int, tuple[Job, asyncio.Task]] = {}
+        self._running: dict[int, tuple[Job, asyncio.Task]] = {}  # claimed: started or waiting for a slot
+        self._started: set[int] = set()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._gates: dict[str | None, asyncio.Semaphore] = {}  # per connection: its cap on jobs at once
         self._stopping = False
         self._reap_at = 0.0
         self._purge_at = 0.0
@@ -83,13 +94,19 @@ class Worker:
         self._log.info("queue.worker.started", concurrency=self._concurrency, lease_s=self._lease_s)
 
     async def stop(self, grace_s: float = 20.0) -> None:
-        """Stop claiming; give running jobs ``grace_s`` to finish, then cancel them and hand their
-        jobs back (pending, attempt not counted) so another worker can take them at once."""
+        """Stop claiming; hand back the jobs claimed ahead at once, give running jobs ``grace_s`` to
+        finish, then cancel them and hand their jobs back too (pending, attempt not counted) so
+        another worker can take them at once."""
         self._stopping = True
         self._wake.set()
         if self._loop_task is not None:
             await self._loop_task
-        tasks = {task: job for job, task in self._running.values()}
+        waiting = [(job, task) for job, task in self._running.values() if job.id not in self._started]
+        for _, task in waiting:  # claimed ahead, never started: back to the queue at once
+            task.cancel()
+        await asyncio.gather(*(task for _, task in waiting), return_exceptions=True)
+        await self._release([job for job, _ in waiting])
+        tasks = {task: job for job, task in self._running.values() if job.id in self._started}
         if tasks:
             _, late = await asyncio.wait(set(tasks), timeout=grace_s)
             for task in late:
@@ -124,11 +141,16 @@ class Worker:
                 pass
 
     async def _fill(self) -> None:
-        """Claim until every slot is taken or nothing more is claimable now."""
+        """Claim until every slot is taken and a batch more waits for one, or nothing more is claimable.
+
+        Jobs claimed ahead start the moment a slot frees, and claims go in batches: while every slot
+        is busy, the next claim waits until half a batch has room.
+        """
         while not self._stopping:
-            wanted = min(self._concurrency - len(self._running), self._claim_batch)
-            if wanted <= 0:
+            room = self._concurrency + self._claim_batch - len(self._running)
+            if room <= 0 or (len(self._running) >= self._concurrency and room < self._claim_batch // 2):
                 return
+            wanted = min(room, self._claim_batch)
             full, room = self._connection_limits(self._busy_connections())
             jobs = await self._leases.claim(
                 self.worker_id,
@@ -136,35 +158,57 @@ class Worker:
                 self._lease_s,
                 full=full,
                 room=room,
-                per_connection=self._connection_concurrency,
+                per_connection=CLAIM_AHEAD * self._connection_concurrency,
+                local_room=self._local_room(),
             )
             for job in jobs:
-                task = asyncio.create_task(self._runner.run(job), name=f"job-{job.id}")
+                task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
                 self._running[job.id] = (job, task)
                 task.add_done_callback(lambda task, job_id=job.id: self._finished(job_id, task))
             if len(jobs) < wanted:
                 return
 
+    async def _run(self, job: Job) -> None:
+        async with self._gate(job.connection), self._slots:  # the connection's turn first: it holds no slot
+            self._started.add(job.id)
+            await self._runner.run(job)
+
     def _finished(self, job_id: int, task: asyncio.Task) -> None:
         self._running.pop(job_id, None)
+        self._started.discard(job_id)
         self._wake.set()
         if not task.cancelled() and task.exception() is not None:  # the lease expires; it runs again
             self._log.error("job.outcome_lost", job_id=job_id, exc_info=task.exception())
 
     def _connection_limits(self, busy: Collection[str]) -> tuple[set[str], dict[str, int]]:
-        """Connections to skip entirely, and how many more jobs the partly used ones may start."""
-        in_use = Counter(job.connection for job, _ in self._running.values() if job.connection is not None)
-        full = set(busy)
-        full.update(c for c, n in in_use.items() if n >= self._connection_concurrency)
-        room = {c: self._connection_concurrency - n for c, n in in_use.items() if c not in full}
-        return full, room
+        """Connections to skip entirely, and how many more jobs the partly used ones may be claimed:
+        up to twice their cap, the second half waiting ahead for the first to finish."""
+        claimed = Counter(job.connection for job, _ in self._running.values() if job.connection is not None)
+        room = {c: CLAIM_AHEAD * self._cap(c) - claimed[c] for c in {*self._connection_caps, *claimed}}
+        full = set(busy) | {c for c, n in room.items() if n <= 0}
+        return full, {c: n for c, n in room.items() if c not in full}
+
+    def _local_room(self) -> int:
+        return CLAIM_AHEAD * self._local_concurrency - sum(job.connection is None for job, _ in self._running.values())
+
+    def _cap(self, connection: str | None) -> int:
+        """How many jobs of this connection (None: without one) may run at once."""
+        if connection is None:
+            return self._local_concurrency
+        return self._connection_caps.get(connection, self._connection_concurrency)
+
+    def _gate(self, connection: str | None) -> asyncio.Semaphore:
+        gate = self._gates.get(connection)
+        if gate is None:
+            gate = self._gates[connection] = asyncio.Semaphore(self._cap(connection))
+        return gate
 
     async def _idle_timeout(self) -> float:
         if len(self._running) >= self._concurrency:
             return self._safety_poll_s  # a finishing job wakes the loop
         busy = frozenset(self._busy_connections())  # a snapshot: the live set may change meanwhile
         full, _ = self._connection_limits(busy)
-        pending_in, expiry_in = await self._leases.next_due(self.worker_id, full)
+        pending_in, expiry_in = await self._leases.next_due(self.worker_id, full, local=self._local_room() > 0)
         if expiry_in is not None:
             self._reap_at = min(self._reap_at, time.monotonic() + expiry_in)
         waits = [self._safety_poll_s, *(s for s in (pending_in, expiry_in) if s is not None)]

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, fields
 from typing import Iterable, Literal, NamedTuple
 
+from daemon.db.commits import UNFLUSHED
 from daemon.db.database import CONNECTION_ERRORS, Database
 from daemon.webhooks.batching import BatchWriter
 
@@ -118,8 +119,9 @@ class InboxStore:
         return [inserted.pop((row.source, row.connection, row.delivery_id), None) for row in rows]
 
     async def mark(self, inbox_id: int, status: Status, reason: str | None = None) -> None:
+        """Unflushed: the inbox job's outcome, committed after it, flushes it (see ``daemon.db.commits``)."""
         await self._database.pool.execute(
-            "UPDATE inbox SET status = $2, reason = $3, processed_at = now() WHERE id = $1",
+            f"UPDATE inbox SET status = $2, reason = $3, processed_at = now() FROM {UNFLUSHED} WHERE id = $1",
             inbox_id,
             status,
             reason,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import datetime as dt
 
 import asyncpg
@@ -181,6 +182,39 @@ async def test_a_slow_connection_does_not_delay_the_others(db, make_worker):
     await wait_until(lambda: len(recorder.finished) == 15)
 
 
+async def test_a_connection_runs_as_many_jobs_at_once_as_its_cap_allows(db, make_worker):
+    """The Rackbeat connection takes 6 requests at once here, a shop the default 2."""
+    recorder = Recorder()
+    recorder.gates["rackbeat"] = asyncio.Event()
+    recorder.gates["shop"] = asyncio.Event()
+    await make_worker({"k": recorder}, concurrency=12, connection_concurrency=2, connection_caps={"rackbeat": 6})
+    queue = JobQueue(db)
+    for _ in range(10):
+        await queue.enqueue("k", {}, connection="rackbeat")
+        await queue.enqueue("k", {}, connection="shop")
+    await wait_until(lambda: recorder.in_flight("rackbeat") == 6 and recorder.in_flight("shop") == 2)
+    await asyncio.sleep(0.2)  # and no more than that
+    assert (recorder.in_flight("rackbeat"), recorder.in_flight("shop")) == (6, 2)
+    recorder.gates["rackbeat"].set()
+    recorder.gates["shop"].set()
+    await wait_until(lambda: len(recorder.finished) == 20)
+
+
+async def test_jobs_without_a_connection_leave_slots_for_the_connections(db, make_worker):
+    """A burst of inbox items may not take every slot while transfers wait."""
+    recorder = Recorder()
+    recorder.gates[None] = asyncio.Event()
+    await make_worker({"k": recorder}, concurrency=8, local_concurrency=3, safety_poll_s=3600)
+    queue = JobQueue(db)
+    for _ in range(10):
+        await queue.enqueue("k", {})
+    rackbeat = [await queue.enqueue("k", {}, connection="rackbeat") for _ in range(2)]
+    await wait_until(lambda: sorted(j.id for j in recorder.finished) == rackbeat)
+    assert recorder.in_flight(None) == 3
+    recorder.gates[None].set()
+    await wait_until(lambda: len(recorder.finished) == 12)
+
+
 async def test_busy_connections_are_skipped_until_their_limiter_frees_up(db, make_worker):
     recorder = Recorder()
     busy = {"throttled"}
@@ -226,6 +260,25 @@ async def test_graceful_stop_finishes_quick_jobs_and_releases_the_rest(db, make_
     assert await state_is(db, quick, "done")
     released = await queue.get(stuck)
     assert (released.state, released.attempts, released.locked_by, released.lease_until) == ("pending", 0, None, None)
+
+
+async def test_jobs_claimed_ahead_start_as_slots_free_and_go_back_at_once_on_stop(db, make_worker):
+    recorder = Recorder()
+    recorder.gates[None] = asyncio.Event()
+    worker = await make_worker({"k": recorder}, concurrency=2, local_concurrency=2, claim_batch=4)
+    queue = JobQueue(db)
+    ids = [await queue.enqueue("k", {}) for _ in range(8)]
+    # two run, two more are claimed ahead of a free slot
+    await wait_until(lambda: db.pool.fetchval("SELECT count(*) = 4 FROM jobs WHERE state = 'running'"))
+    assert recorder.in_flight(None) == 2
+    started = time.monotonic()
+    stopping = asyncio.create_task(worker.stop(grace_s=30))
+    await wait_until(lambda: db.pool.fetchval("SELECT count(*) = 6 FROM jobs WHERE state = 'pending'"))
+    assert time.monotonic() - started < 5 and not stopping.done()  # handed back without the grace period
+    recorder.gates[None].set()
+    await stopping
+    assert recorder.started_ids() == ids[:2]
+    assert await db.pool.fetchval("SELECT sum(attempts) FROM jobs WHERE state = 'pending'") == 0
 
 
 async def test_old_finished_jobs_are_purged(db, make_worker):

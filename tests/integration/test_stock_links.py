@@ -63,3 +63,21 @@ async def test_a_new_woo_variation_is_linked_from_its_webhook_and_pushed(world):
     assert [(r["sku"], r["product_id"]) for r in links] == [("P0005", str(parent.id)), ("P0007", str(parent.id))]
     await world.run_jobs()
     assert world.shown(WOO)["P0007"] == 120  # pushed before the rename, not since: Rackbeat has no P0007
+
+
+async def test_a_woo_product_webhook_echoing_our_own_push_is_not_pushed_again(world):
+    """WooCommerce reports every stock write, ours included: pushing the echo again would loop forever."""
+    await world.reconcile()
+    site = world.woo_emulator.sites[WOO]
+    simple = next(p for p in site.store.products.values() if p.type == "simple" and p.sku)
+    variation = next(p for p in site.store.products.values() if p.type == "variation" and p.sku)
+    jobs_before, reads_before = len(await world.queue.list(state="pending")), world.counters[WOO].count("/variations")
+    for product in (simple, variation):
+        await world.inbox("woocommerce", "product.updated", site.serializer.product(product), connection=WOO)
+    assert len(await world.queue.list(state="pending")) == jobs_before  # nothing marked, no push queued
+    assert world.counters[WOO].count("/variations") == reads_before  # and the parent's variations not read
+
+    simple.stock_quantity = 3  # a merchant's edit: the shop no longer shows what Rackbeat says
+    await world.inbox("woocommerce", "product.updated", site.serializer.product(simple), connection=WOO)
+    await world.run_jobs()
+    assert world.shown(WOO)[simple.sku] == 120

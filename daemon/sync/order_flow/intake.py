@@ -14,6 +14,7 @@ from typing import Any, Awaitable, Callable, Mapping
 import asyncpg
 
 from daemon.config.model import ShopConfig
+from daemon.db.commits import unflushed_transaction
 from daemon.db.database import Database
 from daemon.logs.setup import get_logger
 from daemon.queue.store import JobQueue
@@ -70,14 +71,17 @@ class OrderIntake:
         self._on_stored = on_stored  # runs in the intake's transaction (stock reservations move with it)
 
     async def accept(self, sighting: Sighting) -> str:
-        """What happened to this version: queued, waiting, skipped, stale, or an after-transfer note."""
+        """What happened to this version: queued, waiting, skipped, stale, duplicate (the stored version
+        again, already acted on in the transaction that stored it), or an after-transfer note."""
         order = sighting.order
         bound = log.bind(shop=order.shop_id, order=order.shop_order_id, order_name=order.name)
         shop = self._shops.get(order.shop_id)
         if shop is None:
             bound.debug("order.ignored", reason="order sync is off for this shop")
             return "disabled"
-        async with self._database.pool.acquire() as conn, conn.transaction():
+        # Unflushed: the inbox job's completion, committed after it, flushes it (and a transfer it
+        # queued flushes it before any remote call, with its own create mark).
+        async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
             stored = await self._links.upsert_newest(
                 conn,
                 shop_id=order.shop_id,
@@ -89,34 +93,42 @@ class OrderIntake:
                 backfill=sighting.backfill,
             )
             if stored is None:
+                if await self._links.is_stored(conn, order.shop_id, order.shop_order_id, order.updated_at):
+                    bound.debug("order.duplicate_ignored", shop_updated_at=order.updated_at.isoformat())
+                    return "duplicate"  # handled in full when it was first stored
                 bound.info("order.stale_ignored", shop_updated_at=order.updated_at.isoformat())
                 return "stale"
             link, _ = stored
             if link.shop_updated_at == order.updated_at:  # this version is the stored one
                 await self._links.replace_lines(conn, order)
-            if self._on_stored is not None:
+            outcome = await self._act(conn, link, order, shop, bound)
+            if self._on_stored is not None:  # last: what it writes is shared by every order, so keep it short
                 await self._on_stored(conn, order)
-            if link.rackbeat_order_number is not None or link.state == TRANSFERRED:
-                return await self._after_transfer(conn, link, order, shop, bound)
-            decision = transfer_decision(order, transfer_rule(shop), backfill=link.backfill)
-            if decision.transfer:
-                await self._links.set_state(conn, link, QUEUED)
-                await self._queue.enqueue(
-                    TRANSFER_KIND,
-                    {"shop": order.shop_id, "order": order.shop_order_id},
-                    connection="rackbeat",
-                    dedupe_key=transfer_job_key(order.shop_id, order.shop_order_id),
-                    conn=conn,
-                )
-                if link.state != QUEUED:
-                    bound.info("order.queued", reason=decision.reason)
-                return "queued"
-            if link.state in (QUEUED, PARKED) and not order.cancelled:
-                return link.state  # a transfer is under way or parked; the job re-reads the newest version
-            state = SKIPPED if order.cancelled else WAITING
-            await self._links.set_state(conn, link, state, decision.reason)
-            bound.info(f"order.{state}", reason=decision.reason)
-            return state
+            return outcome
+
+    async def _act(self, conn, link: OrderLink, order: Order, shop: ShopConfig, bound) -> str:
+        """Queue, hold or skip the stored version, or note what changed after its transfer."""
+        if link.rackbeat_order_number is not None or link.state == TRANSFERRED:
+            return await self._after_transfer(conn, link, order, shop, bound)
+        decision = transfer_decision(order, transfer_rule(shop), backfill=link.backfill)
+        if decision.transfer:
+            await self._links.set_state(conn, link, QUEUED)
+            await self._queue.enqueue(
+                TRANSFER_KIND,
+                {"shop": order.shop_id, "order": order.shop_order_id},
+                connection="rackbeat",
+                dedupe_key=transfer_job_key(order.shop_id, order.shop_order_id),
+                conn=conn,
+            )
+            if link.state != QUEUED:
+                bound.info("order.queued", reason=decision.reason)
+            return "queued"
+        if link.state in (QUEUED, PARKED) and not order.cancelled:
+            return link.state  # a transfer is under way or parked; the job re-reads the newest version
+        state = SKIPPED if order.cancelled else WAITING
+        await self._links.set_state(conn, link, state, decision.reason)
+        bound.info(f"order.{state}", reason=decision.reason)
+        return state
 
     async def _after_transfer(self, conn, link: OrderLink, order: Order, shop: ShopConfig, bound) -> str:
         if order.cancelled and link.shop_cancelled_at is None:

@@ -63,7 +63,8 @@ ON CONFLICT (shop_id, shop_order_id) DO UPDATE
             SELECT shop_orders.name, shop_orders.shop_updated_at, shop_orders.payload_format, shop_orders.payload
              WHERE shop_orders.shop_updated_at > EXCLUDED.shop_updated_at),
        backfill = shop_orders.backfill OR EXCLUDED.backfill
- WHERE shop_orders.shop_updated_at <= EXCLUDED.shop_updated_at
+ WHERE shop_orders.shop_updated_at < EXCLUDED.shop_updated_at
+    OR (shop_orders.shop_updated_at = EXCLUDED.shop_updated_at AND shop_orders.payload <> EXCLUDED.payload)
     OR (EXCLUDED.backfill AND NOT shop_orders.backfill)
 RETURNING *, (xmax = 0) AS inserted
 """
@@ -84,7 +85,8 @@ class OrderLinks:
         payload: dict[str, Any],
         backfill: bool = False,
     ) -> tuple[OrderLink, bool] | None:
-        """Store this version unless a newer one is stored; None means the payload was stale.
+        """Store this version unless it is older than the stored one or the very same (a shop sends one
+        snapshot under several topics); None means nothing was written (:meth:`is_stored` tells which).
 
         A backfill request always gets through (it only adds the backfill mark, never older data).
         """
@@ -100,6 +102,13 @@ class OrderLinks:
             backfill,
         )
         return None if record is None else (OrderLink.from_record(record), record["inserted"])
+
+    async def is_stored(self, conn: asyncpg.Connection, shop_id: str, shop_order_id: str, updated_at: dt.datetime) -> bool:
+        """Whether the stored version has this ``updated_at`` (a duplicate, not a stale payload)."""
+        stored = await conn.fetchval(
+            "SELECT shop_updated_at FROM shop_orders WHERE shop_id = $1 AND shop_order_id = $2", shop_id, shop_order_id
+        )
+        return stored == updated_at
 
     async def replace_lines(self, conn: asyncpg.Connection, order: Order) -> None:
         """The stored version's product lines (those with a SKU), for the stock reservations."""

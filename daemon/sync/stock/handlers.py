@@ -6,6 +6,8 @@ from typing import Mapping
 
 from daemon.connectors.shopify.ids import to_gid
 from daemon.connectors.woocommerce.client import WooClient
+from daemon.db.database import Database
+from daemon.sync.stock.levels import StockLevels
 from daemon.sync.stock.linker import Linker
 from daemon.sync.stock.marks import StockMarks
 from daemon.sync.rackbeat_items import record_number
@@ -40,16 +42,24 @@ class ShopifyProductChanged:
 
 class WooProductChanged:
     """``product.created|updated``: a simple product, a variable one (its variations are read), or a
-    variation (its parent is relinked)."""
+    variation (its parent is relinked).
 
-    def __init__(self, linker: Linker, marks: StockMarks, clients: Mapping[str, WooClient]) -> None:
+    WooCommerce sends this for every stock write too, the daemon's own pushes included: an item that
+    is linked as it was and shows the quantity last pushed is that echo, and nothing is done (pushing
+    it afresh would only be echoed again)."""
+
+    def __init__(
+        self, linker: Linker, marks: StockMarks, clients: Mapping[str, WooClient], database: Database, levels: StockLevels
+    ) -> None:
         self._linker = linker
         self._marks = marks
         self._clients = clients
+        self._database = database
+        self._levels = levels
 
     async def handle(self, item: InboxItem) -> None:
         client = self._clients.get(item.connection)
-        if client is None:
+        if client is None or await self._is_echo(item.connection, item.payload):
             return
         product = item.payload
         if product.get("type") == "variation" and product.get("parent_id"):
@@ -57,3 +67,10 @@ class WooProductChanged:
         links = [link async for link in woo_product_links(client, product)]
         skus = await self._linker.link_products(item.connection, [str(product["id"])], links)
         await self._marks.mark_now(skus, shop_ids=[item.connection], force=True)
+
+    async def _is_echo(self, shop_id: str, product: Mapping) -> bool:
+        quantity = product.get("stock_quantity")
+        if product.get("type") == "variable" or not product.get("sku") or not isinstance(quantity, int):
+            return False
+        async with self._database.pool.acquire() as conn:
+            return await self._levels.shows_last_push(conn, shop_id, str(product["id"]), product["sku"], quantity)

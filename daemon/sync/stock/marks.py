@@ -10,8 +10,9 @@ from typing import Iterable, Sequence
 
 import asyncpg
 
+from daemon.db.commits import unflushed_transaction
 from daemon.db.database import Database
-from daemon.queue.store import JobQueue
+from daemon.queue.store import JobQueue, KeyedJob
 from daemon.sync.model import Order
 from daemon.sync.stock.levels import StockLevels
 
@@ -53,22 +54,14 @@ class StockMarks:
         if not shops or not wanted:
             return
         await self._levels.mark(conn, shops, wanted, force=force)
-        for shop_id in shops:
-            await self._queue.enqueue(
-                PUSH_KIND,
-                {"shop": shop_id},
-                connection=shop_id,
-                dedupe_key=push_job_key(shop_id),
-                delay_s=self._debounce_s,
-                conn=conn,
-            )
+        pushes = [KeyedJob(push_job_key(shop_id), shop_id, {"shop": shop_id}) for shop_id in shops]
+        await self._queue.enqueue_keyed(conn, PUSH_KIND, pushes, delay_s=self._debounce_s)
 
     async def mark_now(self, skus: Iterable[str], *, shop_ids: Sequence[str] | None = None, force: bool = False) -> None:
         """In a transaction of its own, committed without waiting for the disk: every caller (an inbox or
         transfer job) commits its own outcome synchronously afterwards, which flushes this too, and
         until then a crash only means the caller runs again and marks again."""
-        async with self._database.pool.acquire() as conn, conn.transaction():
-            await conn.execute("SET LOCAL synchronous_commit TO off")
+        async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
             await self.mark(conn, skus, shop_ids=shop_ids, force=force)
 
     async def order_seen(self, conn: asyncpg.Connection, order: Order) -> None:

@@ -43,6 +43,7 @@ class StockFlow:
         self.shops = stock_shops(context)
         self.clients = {shop_id: context.shop_clients[shop_id] for shop_id in self.shops}
         levels, links = StockLevels(), StockLinks()
+        self.database, self.levels = context.database, levels
         self.rackbeat = RackbeatStock(context.rackbeat, gather_s=listing_gather_s)
         self.marks = StockMarks(context.database, context.queue, levels, list(self.shops), debounce_s=debounce_s)
         self.linker = Linker(context.database, links, self.rackbeat)
@@ -64,7 +65,7 @@ class StockFlow:
             routes |= {("shopify", topic): shopify for topic in SHOPIFY_PRODUCT_TOPICS}
         woo_clients = {shop_id: c for shop_id, c in self.clients.items() if isinstance(c, WooClient)}
         if woo_clients:
-            woo = WooProductChanged(self.linker, self.marks, woo_clients)
+            woo = WooProductChanged(self.linker, self.marks, woo_clients, self.database, self.levels)
             routes |= {("woocommerce", topic): woo for topic in WOO_PRODUCT_TOPICS}
         return FlowParts(
             handlers={PUSH_KIND: self.pusher, RECONCILE_KIND: self.reconcile},

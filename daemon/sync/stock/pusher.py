@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
+from daemon.db.commits import unflushed_transaction
 from daemon.db.database import Database
 from daemon.db.locks import STOCK_LOCKS, try_session_lock
 from daemon.logs.setup import get_logger
@@ -126,9 +127,8 @@ class StockPusher:
         for sku, reason in refused.items():
             log.warning("stock.push_refused", shop=shop.id, sku=sku, reason=reason)
         pushed = {item.link.sku: item.quantity for item in batch if item.link.sku not in refused}
-        async with self._database.pool.acquire() as conn, conn.transaction():
-            # Flushed by the job's own outcome; lost in a crash it only means the same push once more.
-            await conn.execute("SET LOCAL synchronous_commit TO off")
+        # Flushed by the job's own outcome; lost in a crash it only means the same push once more.
+        async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
             await self._levels.record(conn, shop.id, pushed)
             await self._levels.clear(conn, shop.id, [by_sku[item.link.sku] for item in batch])
         log.info("stock.pushed", shop=shop.id, count=len(pushed), ms=ms)

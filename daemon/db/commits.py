@@ -1,0 +1,35 @@
+"""Transactions whose commit need not wait for the disk.
+
+For work whose outcome is recorded afterwards by a commit that does wait (a job's completion): that
+later commit flushes the WAL up to and including this one, and until then a crash (of the machine,
+not of the daemon) only means the job runs again. A commit that waits also holds PostgreSQL's one
+NOTIFY lock through its disk flush, so a hot path that enqueues jobs commits far faster this way.
+Never use it for state a remote call relies on (an idempotency mark written before a create).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+import asyncpg
+
+
+# For a single statement run on its own (its own transaction): ``UPDATE t SET ... FROM {UNFLUSHED} WHERE ...``.
+# The setting is local to that transaction, and a commit reads it before resetting it.
+UNFLUSHED = "(SELECT set_config('synchronous_commit', 'off', true)) AS unflushed"
+
+
+@contextlib.asynccontextmanager
+async def unflushed_transaction(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
+    async with conn.transaction():
+        await conn.execute("SET LOCAL synchronous_commit TO off")
+        yield conn
+
+
+async def flush_commits(conn: asyncpg.Connection) -> None:
+    """Wait until every commit made so far is on disk, for a caller with no later commit of its own
+    (a command about to report what it did): a transaction that takes an id commits with a WAL record,
+    and that commit waits for the WAL up to it."""
+    async with conn.transaction():
+        await conn.execute("SELECT txid_current()")
