@@ -4,23 +4,30 @@ Routing is an explicit mapping ``(source, topic) -> handler`` built by the progr
 ``("shopify", "orders/create")``, ``("woocommerce", "order.updated")``, ``("rackbeat", "inventory.changed")``,
 ``("poll", "shop.order")``. Handlers must be idempotent: a crash between the handler and
 :meth:`InboxStore.mark` runs the job, and so the handler, again.
+
+Inbox jobs running at the same time are dispatched together (:class:`BatchWriter`): one read of their
+rows, one status write, and a handler that can take several items at once (a
+:class:`BatchInboxHandler`) gets them in one call. Each job still ends with its own item's outcome.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import structlog
 
 from daemon.errors import TerminalError
 from daemon.queue.model import Job
-from daemon.webhooks.inbox import InboxStore
+from daemon.webhooks.batching import BatchWriter
+from daemon.webhooks.inbox import InboxRow, InboxStore
 from daemon.webhooks.payload import PayloadError, parse_object
 
 log = structlog.get_logger()  # lazy: follows configure_logging() done after import
 _FINISHED = ("processed", "ignored")
+Outcome = BaseException | None  # None: handled
 
 
 @dataclass(frozen=True)
@@ -39,38 +46,84 @@ class InboxHandler(Protocol):
         """Raise RetryableError to be retried, TerminalError to park the item for the operator."""
 
 
+@runtime_checkable
+class BatchInboxHandler(InboxHandler, Protocol):
+    async def handle_many(self, items: Sequence[InboxItem]) -> list[Outcome]:
+        """Each item's outcome, in order: None, or the error ``handle`` would have raised for it."""
+
+
 class InboxDispatcher:
-    def __init__(self, inbox: InboxStore, routes: Mapping[tuple[str, str], InboxHandler]) -> None:
+    def __init__(
+        self,
+        inbox: InboxStore,
+        routes: Mapping[tuple[str, str], InboxHandler],
+        *,
+        max_batch: int = 32,
+        max_in_flight: int = 2,
+    ) -> None:
         self._inbox = inbox
         self._routes = dict(routes)
+        self._batches: BatchWriter[int, Outcome] = BatchWriter(
+            self._dispatch, max_batch=max_batch, max_in_flight=max_in_flight, isolate=lambda exc: False
+        )
 
     async def handle(self, job: Job) -> None:
-        inbox_id = int(job.payload["inbox_id"])
-        row = await self._inbox.get(inbox_id)
-        if row is None:
-            raise TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id)
-        if row.status in _FINISHED:  # the job ran before and died before it could complete
-            return
-        bound = log.bind(inbox_id=inbox_id, source=row.source, connection=row.connection, topic=row.topic)
-        handler = self._routes.get((row.source, row.topic))
-        if handler is None:
-            bound.debug("inbox.ignored")
-            await self._inbox.mark(inbox_id, "ignored", "no handler for this topic")
-            return
-        try:
-            payload = parse_object(row.body)
-        except PayloadError as exc:
-            await self._reject(inbox_id, str(exc), bound)
-            raise TerminalError(str(exc), inbox_id=inbox_id) from exc
-        item = InboxItem(inbox_id, row.source, row.connection, row.topic, payload, row.headers, row.received_at)
-        try:
-            await handler.handle(item)
-        except TerminalError as exc:
-            await self._reject(inbox_id, exc.reason, bound)
-            raise
-        await self._inbox.mark(inbox_id, "processed")
+        outcome = await self._batches.submit(int(job.payload["inbox_id"]))
+        if outcome is not None:
+            raise outcome
 
-    async def _reject(self, inbox_id: int, reason: str, bound: Any) -> None:
+    async def _dispatch(self, inbox_ids: list[int]) -> list[Outcome]:
+        rows = await self._inbox.get_many(inbox_ids)
+        outcomes: dict[int, Outcome] = {}
+        work: dict[InboxHandler, list[InboxItem]] = {}
+        ignored: list[int] = []
+        for inbox_id in inbox_ids:
+            row = rows.get(inbox_id)
+            if row is None:
+                outcomes[inbox_id] = TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id)
+            elif row.status in _FINISHED:  # the job ran before and died before it could complete
+                outcomes[inbox_id] = None
+            elif (handler := self._routes.get((row.source, row.topic))) is None:
+                _bound(row).debug("inbox.ignored")
+                ignored.append(inbox_id)
+                outcomes[inbox_id] = None
+            else:
+                try:
+                    work.setdefault(handler, []).append(_item(row))
+                except PayloadError as exc:
+                    outcomes[inbox_id] = await self._reject(row, TerminalError(str(exc), inbox_id=inbox_id))
+        if ignored:
+            await self._inbox.mark_many(ignored, "ignored", "no handler for this topic")
+        handled = await asyncio.gather(*(_run(handler, items) for handler, items in work.items()))
+        processed: list[int] = []
+        for items, results in zip(work.values(), handled, strict=True):
+            for item, outcome in zip(items, results, strict=True):
+                if isinstance(outcome, TerminalError):
+                    outcome = await self._reject(rows[item.inbox_id], outcome)
+                elif outcome is None:
+                    processed.append(item.inbox_id)
+                outcomes[item.inbox_id] = outcome
+        if processed:
+            await self._inbox.mark_many(processed, "processed")
+        return [outcomes[inbox_id] for inbox_id in inbox_ids]
+
+    async def _reject(self, row: InboxRow, error: TerminalError) -> TerminalError:
         """The row keeps the reason for the operator; the job is parked by the queue."""
-        bound.warning("inbox.rejected", reason=reason)
-        await self._inbox.mark(inbox_id, "rejected", reason)
+        _bound(row).warning("inbox.rejected", reason=error.reason)
+        await self._inbox.mark(row.id, "rejected", error.reason)
+        return error
+
+
+async def _run(handler: InboxHandler, items: list[InboxItem]) -> list[Outcome]:
+    if isinstance(handler, BatchInboxHandler):
+        return await handler.handle_many(items)
+    return list(await asyncio.gather(*(handler.handle(item) for item in items), return_exceptions=True))
+
+
+def _item(row: InboxRow) -> InboxItem:
+    payload = parse_object(row.body)
+    return InboxItem(row.id, row.source, row.connection, row.topic, payload, row.headers, row.received_at)
+
+
+def _bound(row: InboxRow) -> Any:
+    return log.bind(inbox_id=row.id, source=row.source, connection=row.connection, topic=row.topic)

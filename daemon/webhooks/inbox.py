@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
-from typing import Iterable, Literal, NamedTuple
+from typing import Iterable, Literal, NamedTuple, Sequence
 
 from daemon.db.commits import UNFLUSHED
 from daemon.db.database import CONNECTION_ERRORS, Database
@@ -119,19 +119,26 @@ class InboxStore:
         return [inserted.pop((row.source, row.connection, row.delivery_id), None) for row in rows]
 
     async def mark(self, inbox_id: int, status: Status, reason: str | None = None) -> None:
-        """Unflushed: the inbox job's outcome, committed after it, flushes it (see ``daemon.db.commits``)."""
+        await self.mark_many([inbox_id], status, reason)
+
+    async def mark_many(self, inbox_ids: Sequence[int], status: Status, reason: str | None = None) -> None:
+        """Unflushed: the inbox jobs' outcomes, committed after it, flush it (see ``daemon.db.commits``)."""
         await self._database.pool.execute(
-            f"UPDATE inbox SET status = $2, reason = $3, processed_at = now() FROM {UNFLUSHED} WHERE id = $1",
-            inbox_id,
+            f"""UPDATE inbox SET status = $2, reason = $3, processed_at = now() FROM {UNFLUSHED}
+                WHERE id = ANY($1::bigint[])""",
+            list(inbox_ids),
             status,
             reason,
         )
 
     async def get(self, inbox_id: int) -> InboxRow | None:
-        record = await self._database.pool.fetchrow(f"SELECT {_ROW_COLUMNS} FROM inbox WHERE id = $1", inbox_id)
-        if record is None:
-            return None
-        return InboxRow(**{**dict(record), "headers": json.loads(record["headers"])})
+        return (await self.get_many([inbox_id])).get(inbox_id)
+
+    async def get_many(self, inbox_ids: Sequence[int]) -> dict[int, InboxRow]:
+        records = await self._database.pool.fetch(
+            f"SELECT {_ROW_COLUMNS} FROM inbox WHERE id = ANY($1::bigint[])", list(inbox_ids)
+        )
+        return {r["id"]: InboxRow(**{**dict(r), "headers": json.loads(r["headers"])}) for r in records}
 
     async def last_webhook_per_connection(self, connections: Iterable[str]) -> dict[str, dt.datetime | None]:
         """When each connection last delivered a webhook (polled rows don't count); None if never."""

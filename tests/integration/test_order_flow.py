@@ -346,3 +346,29 @@ async def test_orders_not_yet_in_rackbeat_reserve_their_units_across_shops(flow)
 
     assert await flow.run_jobs() == []  # the Woo order goes to Rackbeat: Rackbeat holds its units now
     assert await reservations.by_sku(["P0001", "P0002", "P0003"]) == {"P0001": 1}
+
+
+async def test_items_about_one_order_handed_over_together_go_into_the_intake_once_newest_first(flow, monkeypatch):
+    import datetime as dt
+
+    from daemon.sync.order_flow.handlers import ShopOrderHandler
+    from daemon.webhooks.dispatch import InboxItem
+
+    def item(n: int, payload: dict) -> InboxItem:
+        return InboxItem(n, "shopify", "shop-a", "orders/updated", payload, {}, dt.datetime.now(dt.timezone.utc))
+
+    accepted = []
+    accept = flow.intake.accept
+    monkeypatch.setattr(flow.intake, "accept", lambda s: accepted.append(s.order) or accept(s))
+    snapshot = shopify_rest_order(scenario())
+    newer = {**snapshot, "updated_at": "2026-03-05T10:00:00+01:00"}
+    other = shopify_rest_order(scenario(order_id=2, number=1002))
+    items = [item(1, snapshot), item(2, newer), item(3, snapshot), item(4, other), item(5, {"id": 9})]
+    outcomes = await ShopOrderHandler(flow.intake, SHOPIFY_REST).handle_many(items)
+
+    assert outcomes[:4] == [None] * 4 and isinstance(outcomes[4], Exception)  # the malformed one fails alone
+    when = dt.datetime.fromisoformat
+    assert sorted((o.shop_order_id, o.updated_at) for o in accepted) == [
+        ("2", when(other["updated_at"])), ("450789469", when(newer["updated_at"]))
+    ]
+    assert (await flow.link("450789469"))["state"] == "queued" and (await flow.link("2"))["state"] == "queued"

@@ -108,3 +108,32 @@ async def test_missing_row_is_terminal(db):
     await db.pool.execute("DELETE FROM inbox")
     with pytest.raises(TerminalError, match="does not exist"):
         await InboxDispatcher(inbox, {}).handle(job)
+
+
+class BatchRecorder(Recorder):
+    """Takes the items handed over together in one call; ``bad`` items fail alone."""
+
+    def __init__(self, bad: set[int]) -> None:
+        super().__init__()
+        self.calls: list[list[int]] = []
+        self.bad = bad
+
+    async def handle_many(self, items):
+        self.calls.append([item.inbox_id for item in items])
+        return [TerminalError(f"bad item {i.inbox_id}") if i.payload["id"] in self.bad else None for i in items]
+
+
+async def test_jobs_running_together_are_dispatched_in_one_batch_and_end_each_with_its_own_outcome(db):
+    import asyncio
+
+    inbox = InboxStore(db)
+    ids = [await inbox.store("rackbeat", "rackbeat", f"d{n}", "inventory.changed", b'{"id": %d}' % n, {}) for n in range(6)]
+    handler = BatchRecorder(bad={3})
+    dispatcher = InboxDispatcher(inbox, {("rackbeat", "inventory.changed"): handler}, max_in_flight=1)
+    jobs = [await job_for(db, inbox_id) for inbox_id in ids]
+    outcomes = await asyncio.gather(*(dispatcher.handle(job) for job in jobs), return_exceptions=True)
+
+    assert sorted(i for call in handler.calls for i in call) == ids and len(handler.calls) <= 2
+    assert [type(o).__name__ for o in outcomes] == ["NoneType"] * 3 + ["TerminalError"] + ["NoneType"] * 2
+    statuses = [(await inbox.get(inbox_id)).status for inbox_id in ids]
+    assert statuses == ["processed"] * 3 + ["rejected"] + ["processed"] * 2

@@ -6,13 +6,15 @@ both ways is handled once.
 
 from __future__ import annotations
 
-from typing import Mapping
+import asyncio
+from typing import Mapping, Sequence
 
 from daemon.queue.store import JobQueue
 from daemon.sync.rackbeat_items import record_number
 from daemon.sync.order_flow.intake import Mapper, OrderIntake, Sighting
 from daemon.sync.orders import order_from_shopify_graphql, order_from_shopify_rest, order_from_woocommerce
-from daemon.webhooks.dispatch import InboxHandler, InboxItem
+from daemon.sync.model import Order
+from daemon.webhooks.dispatch import InboxHandler, InboxItem, Outcome
 
 SHOPIFY_REST, SHOPIFY_GRAPHQL, WOOCOMMERCE = "shopify_rest", "shopify_graphql", "woocommerce"
 MAPPERS: Mapping[str, Mapper] = {
@@ -34,15 +36,43 @@ POLLED_WOO_ORDER = "woocommerce.order"
 
 
 class ShopOrderHandler:
-    """One shop order payload (of a known format) into the intake."""
+    """Shop order payloads (of a known format) into the intake.
+
+    Of several items about one order handed over together (a shop sends one snapshot as orders/create,
+    /paid and /updated at once) only the newest goes in: the others would be stale or duplicates, and
+    would only wait for its transaction to learn so. Distinct orders go in concurrently."""
 
     def __init__(self, intake: OrderIntake, payload_format: str) -> None:
         self._intake = intake
         self._format = payload_format
 
     async def handle(self, item: InboxItem) -> None:
-        order = MAPPERS[self._format](item.payload, item.connection)
-        await self._intake.accept(Sighting(order, self._format, item.payload))
+        [outcome] = await self.handle_many([item])
+        if outcome is not None:
+            raise outcome
+
+    async def handle_many(self, items: Sequence[InboxItem]) -> list[Outcome]:
+        outcomes: list[Outcome] = [None] * len(items)
+        orders: dict[int, Order] = {}
+        newest: dict[tuple[str, str], int] = {}  # the order's item to accept, by index
+        for index, item in enumerate(items):
+            try:
+                order = orders[index] = MAPPERS[self._format](item.payload, item.connection)
+            except Exception as exc:  # noqa: BLE001 - this item's outcome, as handle would raise it
+                outcomes[index] = exc
+                continue
+            key = (order.shop_id, order.shop_order_id)
+            if key not in newest or order.updated_at >= orders[newest[key]].updated_at:
+                newest[key] = index
+        accepted = await asyncio.gather(
+            *(self._intake.accept(Sighting(orders[i], self._format, items[i].payload)) for i in newest.values()),
+            return_exceptions=True,
+        )
+        by_order = dict(zip(newest, accepted, strict=True))
+        for index, order in orders.items():
+            result = by_order[(order.shop_id, order.shop_order_id)]
+            outcomes[index] = result if isinstance(result, BaseException) else None
+        return outcomes
 
 
 class ProductAppearedHandler:

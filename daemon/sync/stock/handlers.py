@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from daemon.connectors.shopify.ids import to_gid
 from daemon.connectors.woocommerce.client import WooClient
@@ -12,19 +12,25 @@ from daemon.sync.stock.linker import Linker
 from daemon.sync.stock.marks import StockMarks
 from daemon.sync.rackbeat_items import record_number
 from daemon.sync.stock.shop_catalogs import shopify_product_links, woo_product_links
-from daemon.webhooks.dispatch import InboxItem
+from daemon.webhooks.dispatch import InboxItem, Outcome
 
 
 class RackbeatStockChanged:
-    """``inventory.changed`` webhook or a polled product: its SKU is dirty in every stock shop."""
+    """``inventory.changed`` webhooks or polled products: their SKUs are dirty in every stock shop, all
+    of the items handed over together marked in one transaction."""
 
     def __init__(self, marks: StockMarks) -> None:
         self._marks = marks
 
     async def handle(self, item: InboxItem) -> None:
-        number = record_number(item.payload)
-        if number:
-            await self._marks.mark_now([number])
+        await self._marks.mark_now(filter(None, [record_number(item.payload)]))
+
+    async def handle_many(self, items: Sequence[InboxItem]) -> list[Outcome]:
+        try:
+            await self._marks.mark_now(filter(None, (record_number(item.payload) for item in items)))
+        except Exception as exc:  # noqa: BLE001 - every item's outcome: they were marked together
+            return [exc] * len(items)
+        return [None] * len(items)
 
 
 class ShopifyProductChanged:
