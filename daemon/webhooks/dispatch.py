@@ -6,7 +6,7 @@ Routing is an explicit mapping ``(source, topic) -> handler`` built by the progr
 :meth:`InboxStore.mark` runs the job, and so the handler, again.
 
 Inbox jobs running at the same time are dispatched together (:class:`BatchWriter`): one read of their
-rows, one status write, and a handler that can take several items at once (a
+rows, one status write per handler, and a handler that can take several items at once (a
 :class:`BatchInboxHandler`) gets them in one call. Each job still ends with its own item's outcome.
 """
 
@@ -63,55 +63,84 @@ class InboxDispatcher:
     ) -> None:
         self._inbox = inbox
         self._routes = dict(routes)
-        self._batches: BatchWriter[int, Outcome] = BatchWriter(
+        self._batches: BatchWriter[int, asyncio.Future[Outcome]] = BatchWriter(
             self._dispatch, max_batch=max_batch, max_in_flight=max_in_flight, isolate=lambda exc: False
         )
+        self._groups: set[asyncio.Task[None]] = set()
 
     async def handle(self, job: Job) -> None:
-        outcome = await self._batches.submit(int(job.payload["inbox_id"]))
+        outcome = await (await self._batches.submit(int(job.payload["inbox_id"])))
         if outcome is not None:
             raise outcome
 
-    async def _dispatch(self, inbox_ids: list[int]) -> list[Outcome]:
+    async def _dispatch(self, inbox_ids: list[int]) -> list[asyncio.Future[Outcome]]:
+        """Read the batch and start each handler on its items; an item's outcome is ready as soon as its
+        own handler is done, so a slow one (a rate-limited shop) holds up nobody else."""
         rows = await self._inbox.get_many(inbox_ids)
-        outcomes: dict[int, Outcome] = {}
+        loop = asyncio.get_running_loop()
+        outcomes: dict[int, asyncio.Future[Outcome]] = {inbox_id: loop.create_future() for inbox_id in inbox_ids}
         work: dict[InboxHandler, list[InboxItem]] = {}
         ignored: list[int] = []
-        for inbox_id in inbox_ids:
+        for inbox_id in outcomes:
             row = rows.get(inbox_id)
             if row is None:
-                outcomes[inbox_id] = TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id)
+                _settle(outcomes[inbox_id], TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id))
             elif row.status in _FINISHED:  # the job ran before and died before it could complete
-                outcomes[inbox_id] = None
+                _settle(outcomes[inbox_id], None)
             elif (handler := self._routes.get((row.source, row.topic))) is None:
                 _bound(row).debug("inbox.ignored")
                 ignored.append(inbox_id)
-                outcomes[inbox_id] = None
             else:
                 try:
                     work.setdefault(handler, []).append(_item(row))
                 except PayloadError as exc:
-                    outcomes[inbox_id] = await self._reject(row, TerminalError(str(exc), inbox_id=inbox_id))
+                    _settle(outcomes[inbox_id], await self._reject(row, TerminalError(str(exc), inbox_id=inbox_id)))
         if ignored:
             await self._inbox.mark_many(ignored, "ignored", "no handler for this topic")
-        handled = await asyncio.gather(*(_run(handler, items) for handler, items in work.items()))
-        processed: list[int] = []
-        for items, results in zip(work.values(), handled, strict=True):
+            for inbox_id in ignored:
+                _settle(outcomes[inbox_id], None)
+        for handler, items in work.items():
+            group = asyncio.create_task(self._handle_group(handler, items, rows, outcomes))
+            self._groups.add(group)
+            group.add_done_callback(self._groups.discard)
+        return [outcomes[inbox_id] for inbox_id in inbox_ids]
+
+    async def _handle_group(
+        self,
+        handler: InboxHandler,
+        items: list[InboxItem],
+        rows: Mapping[int, InboxRow],
+        outcomes: Mapping[int, asyncio.Future[Outcome]],
+    ) -> None:
+        try:
+            results = await _run(handler, items)
+            processed: list[int] = []
             for item, outcome in zip(items, results, strict=True):
                 if isinstance(outcome, TerminalError):
-                    outcome = await self._reject(rows[item.inbox_id], outcome)
+                    await self._reject(rows[item.inbox_id], outcome)
                 elif outcome is None:
                     processed.append(item.inbox_id)
-                outcomes[item.inbox_id] = outcome
-        if processed:
-            await self._inbox.mark_many(processed, "processed")
-        return [outcomes[inbox_id] for inbox_id in inbox_ids]
+            if processed:
+                await self._inbox.mark_many(processed, "processed")
+        except BaseException as exc:  # the group's own writes failed: every item of it runs again
+            for item in items:
+                _settle(outcomes[item.inbox_id], exc)
+            if not isinstance(exc, Exception):
+                raise  # cancelled: the process is stopping
+            return
+        for item, outcome in zip(items, results, strict=True):
+            _settle(outcomes[item.inbox_id], outcome)
 
     async def _reject(self, row: InboxRow, error: TerminalError) -> TerminalError:
         """The row keeps the reason for the operator; the job is parked by the queue."""
         _bound(row).warning("inbox.rejected", reason=error.reason)
         await self._inbox.mark(row.id, "rejected", error.reason)
         return error
+
+
+def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
+    if not future.done():  # cancelled when its job was (shutdown, lost lease)
+        future.set_result(outcome)
 
 
 async def _run(handler: InboxHandler, items: list[InboxItem]) -> list[Outcome]:

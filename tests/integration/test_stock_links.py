@@ -77,7 +77,9 @@ async def test_a_woo_product_webhook_echoing_our_own_push_is_not_pushed_again(wo
     assert len(await world.queue.list(state="pending")) == jobs_before  # nothing marked, no push queued
     assert world.counters[WOO].count("/variations") == reads_before  # and the parent's variations not read
 
-    simple.stock_quantity = 3  # a merchant's edit: the shop no longer shows what Rackbeat says
-    await world.inbox("woocommerce", "product.updated", site.serializer.product(simple), connection=WOO)
+    simple.stock_quantity, variation.stock_quantity = 3, 1  # edits in the shop: no longer what Rackbeat says
+    for product in (simple, variation):
+        await world.inbox("woocommerce", "product.updated", site.serializer.product(product), connection=WOO)
+    assert world.counters[WOO].count("/variations") == reads_before  # linked as they were: nothing to read
     await world.run_jobs()
-    assert world.shown(WOO)[simple.sku] == 120
+    assert world.shown(WOO)[simple.sku] == world.shown(WOO)[variation.sku] == 120

@@ -137,3 +137,26 @@ async def test_jobs_running_together_are_dispatched_in_one_batch_and_end_each_wi
     assert [type(o).__name__ for o in outcomes] == ["NoneType"] * 3 + ["TerminalError"] + ["NoneType"] * 2
     statuses = [(await inbox.get(inbox_id)).status for inbox_id in ids]
     assert statuses == ["processed"] * 3 + ["rejected"] + ["processed"] * 2
+
+
+async def test_a_slow_handler_holds_up_no_other_item_of_its_batch(db):
+    """A product webhook waiting for a rate-limited shop must not stall the order webhooks beside it."""
+    import asyncio
+
+    inbox = InboxStore(db)
+    slow_id = await inbox.store("woocommerce", "woo", "d1", "product.updated", b'{"id": 1}', {})
+    fast_id = await inbox.store("shopify", "shop-a", "d2", "orders/create", b'{"id": 2}', {})
+    gate = asyncio.Event()
+
+    class Slow(Recorder):
+        async def handle(self, item):
+            await gate.wait()
+
+    routes = {("woocommerce", "product.updated"): Slow(), ("shopify", "orders/create"): Recorder()}
+    dispatcher = InboxDispatcher(inbox, routes, max_in_flight=1)
+    slow = asyncio.create_task(dispatcher.handle(await job_for(db, slow_id)))
+    await asyncio.wait_for(dispatcher.handle(await job_for(db, fast_id)), 5)
+    assert (await inbox.get(fast_id)).status == "processed" and not slow.done()
+    gate.set()
+    await slow
+    assert (await inbox.get(slow_id)).status == "processed"

@@ -50,9 +50,10 @@ class WooProductChanged:
     """``product.created|updated``: a simple product, a variable one (its variations are read), or a
     variation (its parent is relinked).
 
-    WooCommerce sends this for every stock write too, the daemon's own pushes included: an item that
-    is linked as it was and shows the quantity last pushed is that echo, and nothing is done (pushing
-    it afresh would only be echoed again)."""
+    WooCommerce sends this for every stock write, the daemon's own pushes and each order's included. An
+    item already linked under its SKU needs no relinking: when it shows the quantity last pushed it is
+    the echo of that push and nothing is done (pushing it afresh would only be echoed again), otherwise
+    its SKU is pushed afresh."""
 
     def __init__(
         self, linker: Linker, marks: StockMarks, clients: Mapping[str, WooClient], database: Database, levels: StockLevels
@@ -65,18 +66,23 @@ class WooProductChanged:
 
     async def handle(self, item: InboxItem) -> None:
         client = self._clients.get(item.connection)
-        if client is None or await self._is_echo(item.connection, item.payload):
+        if client is None:
             return
         product = item.payload
+        last = await self._linked_last_push(item.connection, product)
+        if last is not False:
+            if last != product["stock_quantity"]:
+                await self._marks.mark_now([product["sku"]], shop_ids=[item.connection], force=True)
+            return
         if product.get("type") == "variation" and product.get("parent_id"):
             product = {"id": product["parent_id"], "type": "variable"}
         links = [link async for link in woo_product_links(client, product)]
         skus = await self._linker.link_products(item.connection, [str(product["id"])], links)
         await self._marks.mark_now(skus, shop_ids=[item.connection], force=True)
 
-    async def _is_echo(self, shop_id: str, product: Mapping) -> bool:
-        quantity = product.get("stock_quantity")
-        if product.get("type") == "variable" or not product.get("sku") or not isinstance(quantity, int):
+    async def _linked_last_push(self, shop_id: str, product: Mapping) -> int | None | bool:
+        """See :meth:`StockLevels.linked_last_push`; False also for an item that carries no stock of its own."""
+        if product.get("type") == "variable" or not product.get("sku") or not isinstance(product.get("stock_quantity"), int):
             return False
         async with self._database.pool.acquire() as conn:
-            return await self._levels.shows_last_push(conn, shop_id, str(product["id"]), product["sku"], quantity)
+            return await self._levels.linked_last_push(conn, shop_id, str(product["id"]), product["sku"])

@@ -71,18 +71,17 @@ class StockLevels:
         )
         return {row["sku"]: row["quantity"] for row in rows}
 
-    async def shows_last_push(
-        self, conn: asyncpg.Connection, shop_id: str, item_id: str, sku: str, quantity: int
-    ) -> bool:
-        """Whether this item is linked under this SKU and shows the quantity last pushed for it."""
-        return await conn.fetchval(
-            """SELECT EXISTS (SELECT 1 FROM stock_links l JOIN stock_levels v USING (shop_id, sku)
-                              WHERE l.shop_id = $1 AND l.item_id = $2 AND l.sku = $3 AND v.quantity = $4)""",
+    async def linked_last_push(self, conn: asyncpg.Connection, shop_id: str, item_id: str, sku: str) -> int | None | bool:
+        """For an item linked under this SKU: the quantity last pushed for it (None if never);
+        False when the item is not linked so."""
+        row = await conn.fetchrow(
+            """SELECT v.quantity FROM stock_links l LEFT JOIN stock_levels v USING (shop_id, sku)
+               WHERE l.shop_id = $1 AND l.item_id = $2 AND l.sku = $3""",
             shop_id,
             item_id,
             sku,
-            quantity,
         )
+        return False if row is None else row["quantity"]
 
     async def record(self, conn: asyncpg.Connection, shop_id: str, pushed: Mapping[str, int]) -> None:
         await conn.execute(
