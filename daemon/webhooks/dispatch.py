@@ -5,9 +5,10 @@ Routing is an explicit mapping ``(source, topic) -> handler`` built by the progr
 ``("poll", "shop.order")``. Handlers must be idempotent: a crash between the handler and
 :meth:`InboxStore.mark` runs the job, and so the handler, again.
 
-Inbox jobs running at the same time are dispatched together (:class:`BatchWriter`): one read of their
-rows, one status write per handler, and a handler that can take several items at once (a
-:class:`BatchInboxHandler`) gets them in one call. Each job still ends with its own item's outcome.
+Inbox jobs running at the same time are dispatched together (:class:`BatchWriter`): their rows are
+read together, and each handler's items are handled and marked together; a handler that can take
+several items at once (a :class:`BatchInboxHandler`) gets them in one call. Each job still ends with its
+own item's outcome.
 """
 
 from __future__ import annotations
@@ -61,86 +62,66 @@ class InboxDispatcher:
         max_batch: int = 32,
         max_in_flight: int = 2,
     ) -> None:
+        """Rows are read in batches, and each handler gets its items in batches of its own (at most
+        ``max_in_flight`` at once per handler): a slow handler (a rate-limited shop) holds up only its
+        own items."""
         self._inbox = inbox
         self._routes = dict(routes)
-        self._batches: BatchWriter[int, asyncio.Future[Outcome]] = BatchWriter(
-            self._dispatch, max_batch=max_batch, max_in_flight=max_in_flight, isolate=lambda exc: False
-        )
-        self._groups: set[asyncio.Task[None]] = set()
+        self._max_batch = max_batch
+        self._max_in_flight = max_in_flight
+        self._reads: BatchWriter[int, InboxRow | None] = self._batches(self._read)
+        self._handlers: dict[InboxHandler, BatchWriter[InboxItem, Outcome]] = {}
 
     async def handle(self, job: Job) -> None:
-        outcome = await (await self._batches.submit(int(job.payload["inbox_id"])))
+        inbox_id = int(job.payload["inbox_id"])
+        row = await self._reads.submit(inbox_id)
+        if row is None:
+            raise TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id)
+        if row.status in _FINISHED:  # the job ran before and died before it could complete
+            return
+        handler = self._routes.get((row.source, row.topic))
+        if handler is None:
+            _bound(row).debug("inbox.ignored")
+            await self._inbox.mark(inbox_id, "ignored", "no handler for this topic")
+            return
+        try:
+            item = _item(row)
+        except PayloadError as exc:
+            raise await self._reject(_unread(row), TerminalError(str(exc), inbox_id=inbox_id)) from exc
+        outcome = await self._batches_of(handler).submit(item)
         if outcome is not None:
             raise outcome
 
-    async def _dispatch(self, inbox_ids: list[int]) -> list[asyncio.Future[Outcome]]:
-        """Read the batch and start each handler on its items; an item's outcome is ready as soon as its
-        own handler is done, so a slow one (a rate-limited shop) holds up nobody else."""
+    def _batches(self, write):
+        return BatchWriter(write, max_batch=self._max_batch, max_in_flight=self._max_in_flight, isolate=lambda exc: False)
+
+    def _batches_of(self, handler: InboxHandler) -> BatchWriter[InboxItem, Outcome]:
+        batches = self._handlers.get(handler)
+        if batches is None:
+            batches = self._handlers[handler] = self._batches(lambda items: self._handle(handler, items))
+        return batches
+
+    async def _read(self, inbox_ids: list[int]) -> list[InboxRow | None]:
         rows = await self._inbox.get_many(inbox_ids)
-        loop = asyncio.get_running_loop()
-        outcomes: dict[int, asyncio.Future[Outcome]] = {inbox_id: loop.create_future() for inbox_id in inbox_ids}
-        work: dict[InboxHandler, list[InboxItem]] = {}
-        ignored: list[int] = []
-        for inbox_id in outcomes:
-            row = rows.get(inbox_id)
-            if row is None:
-                _settle(outcomes[inbox_id], TerminalError(f"inbox row {inbox_id} does not exist", inbox_id=inbox_id))
-            elif row.status in _FINISHED:  # the job ran before and died before it could complete
-                _settle(outcomes[inbox_id], None)
-            elif (handler := self._routes.get((row.source, row.topic))) is None:
-                _bound(row).debug("inbox.ignored")
-                ignored.append(inbox_id)
-            else:
-                try:
-                    work.setdefault(handler, []).append(_item(row))
-                except PayloadError as exc:
-                    _settle(outcomes[inbox_id], await self._reject(row, TerminalError(str(exc), inbox_id=inbox_id)))
-        if ignored:
-            await self._inbox.mark_many(ignored, "ignored", "no handler for this topic")
-            for inbox_id in ignored:
-                _settle(outcomes[inbox_id], None)
-        for handler, items in work.items():
-            group = asyncio.create_task(self._handle_group(handler, items, rows, outcomes))
-            self._groups.add(group)
-            group.add_done_callback(self._groups.discard)
-        return [outcomes[inbox_id] for inbox_id in inbox_ids]
+        return [rows.get(inbox_id) for inbox_id in inbox_ids]
 
-    async def _handle_group(
-        self,
-        handler: InboxHandler,
-        items: list[InboxItem],
-        rows: Mapping[int, InboxRow],
-        outcomes: Mapping[int, asyncio.Future[Outcome]],
-    ) -> None:
-        try:
-            results = await _run(handler, items)
-            processed: list[int] = []
-            for item, outcome in zip(items, results, strict=True):
-                if isinstance(outcome, TerminalError):
-                    await self._reject(rows[item.inbox_id], outcome)
-                elif outcome is None:
-                    processed.append(item.inbox_id)
-            if processed:
-                await self._inbox.mark_many(processed, "processed")
-        except BaseException as exc:  # the group's own writes failed: every item of it runs again
-            for item in items:
-                _settle(outcomes[item.inbox_id], exc)
-            if not isinstance(exc, Exception):
-                raise  # cancelled: the process is stopping
-            return
-        for item, outcome in zip(items, results, strict=True):
-            _settle(outcomes[item.inbox_id], outcome)
+    async def _handle(self, handler: InboxHandler, items: list[InboxItem]) -> list[Outcome]:
+        outcomes = await _run(handler, items)
+        processed: list[int] = []
+        for item, outcome in zip(items, outcomes, strict=True):
+            if isinstance(outcome, TerminalError):
+                await self._reject(item, outcome)
+            elif outcome is None:
+                processed.append(item.inbox_id)
+        if processed:
+            await self._inbox.mark_many(processed, "processed")
+        return outcomes
 
-    async def _reject(self, row: InboxRow, error: TerminalError) -> TerminalError:
+    async def _reject(self, item: InboxItem, error: TerminalError) -> TerminalError:
         """The row keeps the reason for the operator; the job is parked by the queue."""
-        _bound(row).warning("inbox.rejected", reason=error.reason)
-        await self._inbox.mark(row.id, "rejected", error.reason)
+        _bound(item).warning("inbox.rejected", reason=error.reason)
+        await self._inbox.mark(item.inbox_id, "rejected", error.reason)
         return error
-
-
-def _settle(future: asyncio.Future[Outcome], outcome: Outcome) -> None:
-    if not future.done():  # cancelled when its job was (shutdown, lost lease)
-        future.set_result(outcome)
 
 
 async def _run(handler: InboxHandler, items: list[InboxItem]) -> list[Outcome]:
@@ -150,9 +131,14 @@ async def _run(handler: InboxHandler, items: list[InboxItem]) -> list[Outcome]:
 
 
 def _item(row: InboxRow) -> InboxItem:
-    payload = parse_object(row.body)
-    return InboxItem(row.id, row.source, row.connection, row.topic, payload, row.headers, row.received_at)
+    return InboxItem(row.id, row.source, row.connection, row.topic, parse_object(row.body), row.headers, row.received_at)
 
 
-def _bound(row: InboxRow) -> Any:
-    return log.bind(inbox_id=row.id, source=row.source, connection=row.connection, topic=row.topic)
+def _unread(row: InboxRow) -> InboxItem:
+    """The row as an item whose body could not be read (for the rejection's log line and mark)."""
+    return InboxItem(row.id, row.source, row.connection, row.topic, {}, row.headers, row.received_at)
+
+
+def _bound(item: InboxRow | InboxItem) -> Any:
+    inbox_id = item.inbox_id if isinstance(item, InboxItem) else item.id
+    return log.bind(inbox_id=inbox_id, source=item.source, connection=item.connection, topic=item.topic)
