@@ -17,7 +17,7 @@ from daemon.connectors.rackbeat import RackbeatClient
 from daemon.errors import RetryableError, TerminalError
 from daemon.http.ratelimit import RateLimiter
 from daemon.queue.store import JobQueue
-from daemon.sandbox.common import Faults, serve
+from daemon.sandbox.common import serve
 from daemon.sandbox.rackbeat import RackbeatEmulator, RackbeatSeed
 from daemon.sync.order_flow.cancel import OrderCancel
 from daemon.sync.order_flow.customers import CustomerResolver

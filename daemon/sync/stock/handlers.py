@@ -69,9 +69,9 @@ class WooProductChanged:
         if client is None:
             return
         product = item.payload
-        last = await self._linked_last_push(item.connection, product)
-        if last is not False:
-            if last != product["stock_quantity"]:
+        linked, last_pushed = await self._item_link(item.connection, product)
+        if linked:
+            if last_pushed != product["stock_quantity"]:
                 await self._marks.mark_now([product["sku"]], shop_ids=[item.connection], force=True)
             return
         if product.get("type") == "variation" and product.get("parent_id"):
@@ -80,9 +80,9 @@ class WooProductChanged:
         skus = await self._linker.link_products(item.connection, [str(product["id"])], links)
         await self._marks.mark_now(skus, shop_ids=[item.connection], force=True)
 
-    async def _linked_last_push(self, shop_id: str, product: Mapping) -> int | None | bool:
-        """See :meth:`StockLevels.linked_last_push`; False also for an item that carries no stock of its own."""
+    async def _item_link(self, shop_id: str, product: Mapping) -> tuple[bool, int | None]:
+        """Whether an item with stock of its own is linked under its SKU, and what was last pushed to it."""
         if product.get("type") == "variable" or not product.get("sku") or not isinstance(product.get("stock_quantity"), int):
-            return False
+            return False, None
         async with self._database.pool.acquire() as conn:
-            return await self._levels.linked_last_push(conn, shop_id, str(product["id"]), product["sku"])
+            return await self._levels.last_push_of_item(conn, shop_id, str(product["id"]), product["sku"])

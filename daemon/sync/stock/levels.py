@@ -71,9 +71,10 @@ class StockLevels:
         )
         return {row["sku"]: row["quantity"] for row in rows}
 
-    async def linked_last_push(self, conn: asyncpg.Connection, shop_id: str, item_id: str, sku: str) -> int | None | bool:
-        """For an item linked under this SKU: the quantity last pushed for it (None if never);
-        False when the item is not linked so."""
+    async def last_push_of_item(
+        self, conn: asyncpg.Connection, shop_id: str, item_id: str, sku: str
+    ) -> tuple[bool, int | None]:
+        """Whether this item is linked under this SKU, and the quantity last pushed for it (None: never)."""
         row = await conn.fetchrow(
             """SELECT v.quantity FROM stock_links l LEFT JOIN stock_levels v USING (shop_id, sku)
                WHERE l.shop_id = $1 AND l.item_id = $2 AND l.sku = $3""",
@@ -81,7 +82,7 @@ class StockLevels:
             item_id,
             sku,
         )
-        return False if row is None else row["quantity"]
+        return (False, None) if row is None else (True, row["quantity"])
 
     async def record(self, conn: asyncpg.Connection, shop_id: str, pushed: Mapping[str, int]) -> None:
         await conn.execute(

@@ -61,6 +61,9 @@ class StockMarks:
         """In a transaction of its own, committed without waiting for the disk: every caller (an inbox or
         transfer job) commits its own outcome synchronously afterwards, which flushes this too, and
         until then a crash only means the caller runs again and marks again."""
+        skus = list(skus)
+        if not skus:  # nothing to mark: no transaction either
+            return
         async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
             await self.mark(conn, skus, shop_ids=shop_ids, force=force)
 
