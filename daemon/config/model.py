@@ -143,11 +143,13 @@ class ShopConfig(Strict):
 
     @property
     def effective_rate(self) -> RateConfig:
-        """Defaults from the API notes: Shopify's budget is points (tracked by the client), Woo is modest."""
+        """Defaults from the API notes. Shopify's budget is GraphQL points, charged per query at its cost:
+        a bucket of 1,000 restored at 100/s (the Standard plan), replaced by the shop's real figures
+        (``throttleStatus``) from its first answer on. WooCommerce is modest."""
         if self.rate is not None:
             return self.rate
         if self.type == "shopify":
-            return RateConfig(per_second=4.0, burst=8, concurrency=4)
+            return RateConfig(per_second=100.0, burst=1000, concurrency=4)
         return RateConfig(per_second=5.0, burst=5, concurrency=3)
 
 

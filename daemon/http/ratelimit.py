@@ -58,6 +58,7 @@ class RateLimiter:
         self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._turn = asyncio.Lock()
+        self._reported = asyncio.Event()  # set by each server report, so a waiter looks again
         self._log = structlog.get_logger(connection=name)  # lazy: follows later logging setup
 
     @classmethod
@@ -91,6 +92,7 @@ class RateLimiter:
         until = self._clock() + max(0.0, seconds)
         if until > self._paused_until:
             self._paused_until = until
+            self._reported.set()
             self._log.debug("ratelimit.pause", seconds=round(seconds, 3))
 
     def observe_remaining(self, limit: int | None, remaining: int | None, reset_after_s: float | None) -> None:
@@ -115,6 +117,7 @@ class RateLimiter:
             allowed = self._base_rate
         self._rate = min(self._base_rate, allowed)
         self._level = min(self._level, float(remaining))
+        self._reported.set()
 
     def observe_points(self, currently_available: float, maximum_available: float, restore_rate: float) -> None:
         """Take over a leaky bucket of points (Shopify GraphQL ``throttleStatus``) as this bucket."""
@@ -124,12 +127,25 @@ class RateLimiter:
         self._capacity = maximum_available
         self._rate = restore_rate
         self._level = min(currently_available, maximum_available)
+        self._reported.set()
 
     async def _take(self, cost: float) -> None:
         async with self._turn:
             while (wait := self._wait_for(cost)) > 0:
-                await self._sleep(wait)
+                await self._sleep_until_report(wait)
             self._level -= cost
+
+    async def _sleep_until_report(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less if the server reports its budget meanwhile: a wait computed from
+        the configured starting figures (or a pause) may be far off what the server then says."""
+        self._reported.clear()
+        reported = asyncio.ensure_future(self._reported.wait())
+        slept = asyncio.ensure_future(self._sleep(seconds))
+        try:
+            await asyncio.wait((reported, slept), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            reported.cancel()
+            slept.cancel()
 
     def _wait_for(self, cost: float) -> float:
         """Seconds until ``cost`` can be spent; a cost above capacity waits for a full bucket."""

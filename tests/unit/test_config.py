@@ -47,6 +47,8 @@ def test_valid_config_resolves_env_and_file_secrets(tmp_path, monkeypatch):
     assert shop.webhook_secret.get_secret_value() == "from-file"
     assert config.daemon.listen_port == 9000
     assert config.shop("woo").effective_rate.concurrency >= 1
+    # Shopify's budget is points: the starting bucket admits any query Shopify accepts (cost <= 1000)
+    assert config.shop("shop-a").effective_rate.burst >= 1000
 
 
 def test_every_problem_is_reported_with_its_key_path(tmp_path, monkeypatch):

@@ -147,6 +147,32 @@ async def test_observe_points_turns_the_bucket_into_the_servers_points(fake):
     assert rl.busy  # nothing left right now
 
 
+async def test_a_waiter_looks_again_when_the_server_reports_its_budget():
+    """Waiting on the starting figures (here 12.5 s) must end when the first answer says points are there."""
+    never = asyncio.Event()
+    slept: list[float] = []
+
+    async def sleep_forever(seconds: float) -> None:
+        slept.append(seconds)
+        await never.wait()
+
+    rl = RateLimiter("shop-a", per_second=4, burst=8, concurrency=4, sleep=sleep_forever)
+    async with rl.slot(50):  # spends more than the starting bucket holds
+        pass
+    waiter = asyncio.create_task(entry_times(FakeTime(), rl, 1, cost=50))
+    await asyncio.sleep(0.01)
+    assert not waiter.done() and slept and slept[0] > 10
+    rl.observe_points(currently_available=990, maximum_available=1000, restore_rate=1000)
+    await asyncio.wait_for(waiter, 1)
+
+
+async def test_a_pause_reported_while_waiting_for_tokens_is_respected(fake):
+    rl = limiter(fake, per_second=1, burst=1)
+    await entry_times(fake, rl, 1)
+    rl.pause_for(5)
+    assert await entry_times(fake, rl, 1) == [5]
+
+
 async def test_a_cost_above_capacity_waits_for_a_full_bucket_instead_of_forever(fake):
     rl = limiter(fake, per_second=1, burst=2)
     await entry_times(fake, rl, 2)
