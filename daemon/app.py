@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Mapping
 
 import aiohttp
 import structlog
@@ -28,7 +28,7 @@ from daemon.http.ratelimit import RateLimiter, RateLimiters
 from daemon.logs.setup import configure_logging
 from daemon.pollers.base import Poller
 from daemon.pollers.rackbeat_streams import rackbeat_streams
-from daemon.queue import JobQueue, Worker
+from daemon.queue import JobHandler, JobQueue, Worker
 from daemon.sync.ongoing.parts import build_ongoing_parts
 from daemon.sync.order_flow.parts import build_order_parts
 from daemon.sync.products.parts import build_product_parts
@@ -50,12 +50,34 @@ LISTENER_SHUTDOWN_S = 10.0  # in-flight webhook requests are short: one inbox in
 
 POLLER_RUNS = 4  # poll runs at once, across all streams
 LISTENER_CONNECTIONS = 6  # the inbox's grouped inserts and /healthz
+INBOX_ITEMS_AT_ONCE = 64
+CLAIM_BATCH = 64  # jobs claimed by one query
 
 
 def pool_size(config: Config) -> int:
     """Enough that nobody waits for a connection another waiter holds: a job or a poll run holds at most
     two at once (a session lock and its work)."""
     return 2 * config.daemon.workers + 2 * POLLER_RUNS + LISTENER_CONNECTIONS
+
+
+def job_worker(
+    config: Config, database: Database, queue: JobQueue, handlers: Mapping[str, JobHandler], limiters: RateLimiters
+) -> Worker:
+    """The job worker as the daemon runs it (the benchmarks build theirs here too).
+
+    ``daemon.workers`` jobs of connections at once, each connection up to what its API takes at once;
+    inbox items (the only jobs without a connection) up to ``INBOX_ITEMS_AT_ONCE``: the dispatcher
+    handles those running together in batches, so many at once means few, large batches."""
+    return Worker(
+        database,
+        queue,
+        handlers,
+        concurrency=config.daemon.workers,
+        busy_connections=limiters.busy_connections,
+        connection_caps=limiters.concurrency(),
+        local_concurrency=INBOX_ITEMS_AT_ONCE,
+        claim_batch=CLAIM_BATCH,
+    )
 
 
 def flow_parts(context: FlowContext) -> FlowParts:
@@ -141,15 +163,8 @@ class Program:
         )
         parts = flow_parts(context)
         subscriptions = SubscriptionManager(config, database, rackbeat, context.shop_clients, parts.routes)
-        worker = Worker(
-            database,
-            queue,
-            {INBOX_JOB: InboxDispatcher(inbox, parts.routes), **parts.handlers},
-            concurrency=config.daemon.workers,
-            busy_connections=limiters.busy_connections,
-            connection_caps=limiters.concurrency(),
-            local_concurrency=max(1, config.daemon.workers // 2),
-        )
+        handlers = {INBOX_JOB: InboxDispatcher(inbox, parts.routes), **parts.handlers}
+        worker = job_worker(config, database, queue, handlers, limiters)
         self._on_stop("worker", lambda: worker.stop(config.daemon.shutdown_grace_s))
         await worker.start()
 

@@ -25,38 +25,23 @@ ONGOING_LOCKS = 7_140_070  # one Ongoing document or delivery at a time
 @asynccontextmanager
 async def try_session_lock(pool: asyncpg.Pool, namespace: int, key: str) -> AsyncIterator[bool]:
     """Hold the lock for the block; yields False (and holds nothing) when another session has it."""
-    async with pool.acquire() as conn:
-        restored = False
-        try:
-            held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))", namespace, key)
-            try:
-                yield held
-            finally:
-                if held:
-                    await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))", namespace, key)
-                restored = True
-        finally:
-            if not restored:
-                conn.terminate()
+    async with session_lock(pool, namespace, key, wait_s=0.0) as held:
+        yield held
 
 
 @asynccontextmanager
 async def session_lock(pool: asyncpg.Pool, namespace: int, key: str, *, wait_s: float) -> AsyncIterator[bool]:
     """Like :func:`try_session_lock`, but waits up to ``wait_s`` for the holder to finish first.
 
-    For short critical sections (one order's transfer): waiting briefly is cheaper than a retry.
+    For short critical sections (one order's transfer): waiting briefly is cheaper than a retry. A lock
+    nobody holds costs one round trip to take and one to give back.
     """
     async with pool.acquire() as conn:
         restored = False
         try:
-            await conn.execute("SELECT set_config('lock_timeout', $1, false)", f"{int(wait_s * 1000)}ms")
-            try:
-                await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", namespace, key)
-                held = True
-            except asyncpg.exceptions.LockNotAvailableError:
-                held = False
-            finally:
-                await conn.execute("RESET lock_timeout")
+            held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))", namespace, key)
+            if not held and wait_s > 0:
+                held = await _wait_for(conn, namespace, key, wait_s)
             try:
                 yield held
             finally:
@@ -66,3 +51,14 @@ async def session_lock(pool: asyncpg.Pool, namespace: int, key: str, *, wait_s: 
         finally:
             if not restored:
                 conn.terminate()
+
+
+async def _wait_for(conn: asyncpg.Connection, namespace: int, key: str, wait_s: float) -> bool:
+    await conn.execute("SELECT set_config('lock_timeout', $1, false)", f"{int(wait_s * 1000)}ms")
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1, hashtext($2))", namespace, key)
+        return True
+    except asyncpg.exceptions.LockNotAvailableError:
+        return False
+    finally:
+        await conn.execute("RESET lock_timeout")

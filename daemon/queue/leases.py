@@ -15,6 +15,9 @@ from daemon.queue.retry import gave_up
 
 # The connections with pending jobs are found by a loose index scan (one index probe each); each one
 # that is not full gives its oldest due jobs, up to its room; jobs without a connection are not capped.
+# Each part locks its rows in its own index scan (FOR UPDATE SKIP LOCKED under its LIMIT, rechecked on
+# the newest version), so no plan ever re-reads the pending backlog to find the candidates again: the
+# oldest of them are updated by primary key, and the few locked but not taken are free at commit.
 _PENDING_CONNECTIONS = """
 WITH RECURSIVE connections(connection) AS (
     SELECT min(connection) FROM jobs WHERE state = 'pending'
@@ -24,29 +27,27 @@ WITH RECURSIVE connections(connection) AS (
 )"""
 
 _CLAIM = f"""
-{_PENDING_CONNECTIONS}, candidates AS (
-    SELECT due.id FROM connections c
+{_PENDING_CONNECTIONS}, remote AS (
+    SELECT due.id, due.run_at FROM connections c
     CROSS JOIN LATERAL (
-        SELECT j.id FROM jobs j
+        SELECT j.id, j.run_at FROM jobs j
         WHERE j.state = 'pending' AND j.connection = c.connection AND j.run_at <= now()
         ORDER BY j.run_at, j.id
         LIMIT coalesce((SELECT r.slots FROM unnest($5::text[], $6::int[]) AS r(connection, slots)
                         WHERE r.connection = c.connection), $7)
+        FOR UPDATE OF j SKIP LOCKED
     ) due
     WHERE c.connection IS NOT NULL AND c.connection <> ALL($4::text[])
-    UNION ALL
-    (SELECT id FROM jobs WHERE state = 'pending' AND connection IS NULL AND run_at <= now()
-     ORDER BY connection, run_at, id LIMIT $8)  -- the index's order: the planner then walks only the NULLs
+), local AS (
+    SELECT id, run_at FROM jobs WHERE state = 'pending' AND connection IS NULL AND run_at <= now()
+    ORDER BY connection, run_at, id LIMIT $8  -- the index's order: the planner then walks only the NULLs
+    FOR UPDATE SKIP LOCKED
 ), picked AS (
-    SELECT j.id FROM jobs j
-    WHERE j.id = ANY(ARRAY(SELECT id FROM candidates)) AND j.state = 'pending' AND j.run_at <= now()
-    ORDER BY j.run_at, j.id
-    LIMIT $3
-    FOR UPDATE OF j SKIP LOCKED
+    SELECT id FROM (SELECT * FROM remote UNION ALL SELECT * FROM local) AS due ORDER BY run_at, id LIMIT $3
 )
 UPDATE jobs SET state = 'running', attempts = jobs.attempts + 1, locked_by = $1,
                 lease_until = now() + make_interval(secs => $2), updated_at = now()
-FROM picked WHERE jobs.id = picked.id
+WHERE jobs.id = ANY(ARRAY(SELECT id FROM picked))
 RETURNING jobs.*
 """
 
@@ -71,7 +72,7 @@ _NEXT_DUE = f"""
 SELECT
   (SELECT extract(epoch FROM min(due) - now())::float8 FROM (
        SELECT (SELECT min(j.run_at) FROM jobs j WHERE j.state = 'pending' AND j.connection = c.connection) AS due
-       FROM connections c WHERE c.connection IS NOT NULL AND c.connection <> ALL($2::text[])
+       FROM connections c WHERE $4 AND c.connection IS NOT NULL AND c.connection <> ALL($2::text[])
        UNION ALL
        SELECT min(run_at) FROM jobs WHERE state = 'pending' AND connection IS NULL AND $3
    ) AS first) AS pending_in,
@@ -112,7 +113,7 @@ class LeaseStore:
             list(room),
             list(room.values()),
             per_connection,
-            limit if local_room is None else max(0, local_room),
+            limit if local_room is None else max(0, min(local_room, limit)),
         )
         return [Job.from_record(r) for r in records]
 
@@ -164,12 +165,12 @@ class LeaseStore:
         return expired
 
     async def next_due(
-        self, worker_id: str, excluded: Collection[str], *, local: bool = True
+        self, worker_id: str, excluded: Collection[str], *, local: bool = True, remote: bool = True
     ) -> tuple[float | None, float | None]:
-        """Seconds until the next pending job outside ``excluded`` (and, unless ``local`` is False, of
-        the jobs without a connection) is due and until the next lease held by another worker expires
-        (negative: already); None when there is none."""
-        record = await self._database.pool.fetchrow(_NEXT_DUE, worker_id, list(excluded), local)
+        """Seconds until the next pending job is due, of a connection outside ``excluded`` (unless
+        ``remote`` is False) or without a connection (unless ``local`` is False), and until the next
+        lease held by another worker expires (negative: already); None when there is none."""
+        record = await self._database.pool.fetchrow(_NEXT_DUE, worker_id, list(excluded), local, remote)
         return record["pending_in"], record["expiry_in"]
 
     async def _requeue_held(self, job: Job, **changes) -> bool:

@@ -8,6 +8,7 @@ one database are safe: claims use ``FOR UPDATE SKIP LOCKED`` and every outcome w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -57,9 +58,10 @@ class Worker:
         jobs are left for later. ``connection_concurrency``: at most this many jobs of one connection
         run at once in this process, so a slow shop cannot take every slot; ``connection_caps`` sets
         it per connection (a job of a connection whose API takes 16 requests at once may run 16 times
-        at once). ``local_concurrency``: at most this many jobs without a connection (database work,
-        such as inbox items) at once, so a burst of them leaves slots for the connections' jobs.
-        ``keep_done_s``: finished jobs older than this are purged, so the table stays small."""
+        at once). ``concurrency`` counts the jobs of connections only: jobs without one (database work,
+        such as inbox items, which their handlers batch) run up to ``local_concurrency`` at once on a
+        budget of their own, so a burst of them neither takes the connections' slots nor is held to
+        the few jobs a remote API allows, and many at once make large batches. ``keep_done_s``: finished jobs older than this are purged, so the table stays small."""
         self.worker_id = worker_id or default_worker_id()
         self._queue = queue
         self._leases = queue.leases
@@ -91,7 +93,12 @@ class Worker:
         await self._listener.start()
         self._loop_task = asyncio.create_task(self._claim_loop(), name="job-claims")
         self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="job-heartbeat")
-        self._log.info("queue.worker.started", concurrency=self._concurrency, lease_s=self._lease_s)
+        self._log.info(
+            "queue.worker.started",
+            concurrency=self._concurrency,
+            local_concurrency=self._local_concurrency,
+            lease_s=self._lease_s,
+        )
 
     async def stop(self, grace_s: float = 20.0) -> None:
         """Stop claiming; hand back the jobs claimed ahead at once, give running jobs ``grace_s`` to
@@ -147,19 +154,19 @@ class Worker:
         is busy, the next claim waits until half a batch has room.
         """
         while not self._stopping:
-            room = self._concurrency + self._claim_batch - len(self._running)
-            if room <= 0 or (len(self._running) >= self._concurrency and room < self._claim_batch // 2):
+            remote_room, local_room = self._claimable()
+            wanted = min(remote_room + local_room, self._claim_batch)
+            if wanted == 0:
                 return
-            wanted = min(room, self._claim_batch)
-            full, room = self._connection_limits(self._busy_connections())
+            full, room = self._connection_limits(self._busy_connections()) if remote_room else (set(), {})
             jobs = await self._leases.claim(
                 self.worker_id,
                 wanted,
                 self._lease_s,
                 full=full,
                 room=room,
-                per_connection=CLAIM_AHEAD * self._connection_concurrency,
-                local_room=self._local_room(),
+                per_connection=CLAIM_AHEAD * self._connection_concurrency if remote_room else 0,
+                local_room=local_room,
             )
             for job in jobs:
                 task = asyncio.create_task(self._run(job), name=f"job-{job.id}")
@@ -169,14 +176,17 @@ class Worker:
                 return
 
     async def _run(self, job: Job) -> None:
-        async with self._gate(job.connection), self._slots:  # the connection's turn first: it holds no slot
+        slot = self._slots if job.connection is not None else contextlib.nullcontext()
+        async with self._gate(job.connection), slot:  # the connection's turn first: it holds no slot
             self._started.add(job.id)
             await self._runner.run(job)
 
     def _finished(self, job_id: int, task: asyncio.Task) -> None:
-        self._running.pop(job_id, None)
+        job, _ = self._running.pop(job_id, (None, None))
         self._started.discard(job_id)
-        self._wake.set()
+        remote_room, local_room = self._claimable()
+        if local_room if job is not None and job.connection is None else remote_room:
+            self._wake.set()  # a local job's end only matters once its budget is worth a claim
         if not task.cancelled() and task.exception() is not None:  # the lease expires; it runs again
             self._log.error("job.outcome_lost", job_id=job_id, exc_info=task.exception())
 
@@ -188,8 +198,20 @@ class Worker:
         full = set(busy) | {c for c, n in room.items() if n <= 0}
         return full, {c: n for c, n in room.items() if c not in full}
 
-    def _local_room(self) -> int:
-        return CLAIM_AHEAD * self._local_concurrency - sum(job.connection is None for job, _ in self._running.values())
+    def _claimable(self) -> tuple[int, int]:
+        """How many more jobs are worth claiming now, of connections and without one: up to a batch
+        waiting ahead of the connections' slots, and twice the slots of the jobs without one; but
+        while all of a budget's slots are taken, nothing until half a batch has room."""
+        local = sum(job.connection is None for job, _ in self._running.values())
+        remote = len(self._running) - local
+        remote_room = self._concurrency + self._claim_batch - remote
+        local_room = CLAIM_AHEAD * self._local_concurrency - local
+        half = self._claim_batch // 2
+        if remote >= self._concurrency and remote_room < half:
+            remote_room = 0
+        if local >= self._local_concurrency and local_room < half:
+            local_room = 0
+        return max(0, remote_room), max(0, local_room)
 
     def _cap(self, connection: str | None) -> int:
         """How many jobs of this connection (None: without one) may run at once."""
@@ -204,11 +226,14 @@ class Worker:
         return gate
 
     async def _idle_timeout(self) -> float:
-        if len(self._running) >= self._concurrency:
+        remote_room, local_room = self._claimable()
+        if not remote_room and not local_room:
             return self._safety_poll_s  # a finishing job wakes the loop
         busy = frozenset(self._busy_connections())  # a snapshot: the live set may change meanwhile
         full, _ = self._connection_limits(busy)
-        pending_in, expiry_in = await self._leases.next_due(self.worker_id, full, local=self._local_room() > 0)
+        pending_in, expiry_in = await self._leases.next_due(
+            self.worker_id, full, local=local_room > 0, remote=remote_room > 0
+        )
         if expiry_in is not None:
             self._reap_at = min(self._reap_at, time.monotonic() + expiry_in)
         waits = [self._safety_poll_s, *(s for s in (pending_in, expiry_in) if s is not None)]

@@ -215,6 +215,22 @@ async def test_jobs_without_a_connection_leave_slots_for_the_connections(db, mak
     await wait_until(lambda: len(recorder.finished) == 12)
 
 
+async def test_jobs_without_a_connection_run_on_a_budget_of_their_own(db, make_worker):
+    """Many inbox items at once (large batches) take none of the few slots the connections' jobs have."""
+    recorder = Recorder()
+    recorder.gates[None] = asyncio.Event()
+    await make_worker({"k": recorder}, concurrency=2, local_concurrency=8, claim_batch=8, safety_poll_s=3600)
+    queue = JobQueue(db)
+    for _ in range(10):
+        await queue.enqueue("k", {})
+    await wait_until(lambda: recorder.in_flight(None) == 8)
+    rackbeat = [await queue.enqueue("k", {}, connection="rackbeat") for _ in range(2)]
+    await wait_until(lambda: sorted(j.id for j in recorder.finished) == rackbeat)
+    assert recorder.in_flight(None) == 8
+    recorder.gates[None].set()
+    await wait_until(lambda: len(recorder.finished) == 12)
+
+
 async def test_busy_connections_are_skipped_until_their_limiter_frees_up(db, make_worker):
     recorder = Recorder()
     busy = {"throttled"}

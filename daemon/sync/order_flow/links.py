@@ -147,18 +147,28 @@ class OrderLinks:
         )
 
     async def link_rackbeat_order(
-        self, conn: asyncpg.Connection, link: OrderLink, *, order_number: int, customer_number: int | None
-    ) -> None:
-        await conn.execute(
+        self,
+        conn: asyncpg.Connection,
+        link: OrderLink,
+        *,
+        order_number: int,
+        customer_number: int | None,
+        processed_to: str,
+    ) -> OrderLink:
+        """The Rackbeat order, and the step its create already took; returns the link as now stored."""
+        record = await conn.fetchrow(
             """UPDATE shop_orders
-                  SET rackbeat_order_number = $3, rackbeat_customer_number = $4,
+                  SET rackbeat_order_number = $3, rackbeat_customer_number = $4, processed_to = $5,
                       transferred_at = coalesce(transferred_at, now()), state = 'transferred', reason = NULL
-                WHERE shop_id = $1 AND shop_order_id = $2""",
+                WHERE shop_id = $1 AND shop_order_id = $2
+            RETURNING *""",
             link.shop_id,
             link.shop_order_id,
             order_number,
             customer_number,
+            processed_to,
         )
+        return OrderLink.from_record(record)
 
     async def set_processed_to(self, conn: asyncpg.Connection, link: OrderLink, step: str) -> None:
         await conn.execute(

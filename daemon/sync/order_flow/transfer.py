@@ -69,11 +69,10 @@ class OrderTransfer:
                     await self._set_state(link, SKIPPED if order.cancelled else WAITING, decision.reason)
                     return
                 try:
-                    await self._create(link, order, shop)
+                    link = await self._create(link, order, shop)
                 except TerminalError as exc:
                     await self._park(link, exc)
                     raise
-                link = await self._load(shop_id, shop_order_id)
             await self._process(link, shop)
 
     async def _load(self, shop_id: str, shop_order_id: str) -> OrderLink:
@@ -83,9 +82,10 @@ class OrderTransfer:
             raise TerminalError(f"no stored order {shop_id}:{shop_order_id}", shop=shop_id, order=shop_order_id)
         return link
 
-    async def _create(self, link: OrderLink, order: Order, shop: ShopConfig) -> None:
-        if link.create_attempted_at is not None and await self._adopt_existing(link, order):
-            return
+    async def _create(self, link: OrderLink, order: Order, shop: ShopConfig) -> OrderLink:
+        """The link to the Rackbeat order created, or found when an earlier attempt's answer was lost."""
+        if link.create_attempted_at is not None and (adopted := await self._adopt_existing(link, order)):
+            return adopted
         problems = line_problems(order)
         if problems:  # before any remote write: a bad SKU must not leave a customer behind either
             raise TerminalError("; ".join(map(str, problems)), shop=order.shop_id, order=order.shop_order_id)
@@ -106,24 +106,26 @@ class OrderTransfer:
             created = await self._rackbeat.create_order(payload, draft=shop.orders.process_to == "draft")
         except TerminalApiError as exc:
             raise unknown_sku_error(exc, order, payload) or exc
-        await self._linked(link, order, int(created["number"]), customer, initial_step(shop))
+        return await self._linked(link, order, int(created["number"]), customer, initial_step(shop))
 
-    async def _adopt_existing(self, link: OrderLink, order: Order) -> bool:
+    async def _adopt_existing(self, link: OrderLink, order: Order) -> OrderLink | None:
         """A previous attempt may have created the order; if so, link it instead of creating another."""
         found = await self._rackbeat.find_orders_by_reference(link.reference)
         if not found:
-            return False
+            return None
         first = min(found, key=lambda o: int(o["number"]))
         customer = (first.get("customer") or {}).get("number") or first.get("customer_id")
         step = "booked" if first.get("is_booked") else "draft"
         log.info("order.adopted", shop=link.shop_id, order=link.shop_order_id, rackbeat_order=first["number"])
-        await self._linked(link, order, int(first["number"]), int(customer) if customer else None, step)
-        return True
+        return await self._linked(link, order, int(first["number"]), int(customer) if customer else None, step)
 
-    async def _linked(self, link: OrderLink, order: Order, number: int, customer: int | None, step: str) -> None:
-        async with self._database.pool.acquire() as conn, conn.transaction():
-            await self._links.link_rackbeat_order(conn, link, order_number=number, customer_number=customer)
-            await self._links.set_processed_to(conn, link, step)
+    async def _linked(
+        self, link: OrderLink, order: Order, number: int, customer: int | None, step: str
+    ) -> OrderLink:
+        async with self._database.pool.acquire() as conn:
+            linked = await self._links.link_rackbeat_order(
+                conn, link, order_number=number, customer_number=customer, processed_to=step
+            )
         elapsed = dt.datetime.now(dt.timezone.utc) - link.first_seen_at
         log.info(
             "order.transferred",
@@ -138,6 +140,7 @@ class OrderTransfer:
         )
         if self._on_transferred is not None:
             await self._on_transferred(order, number)
+        return linked
 
     async def _process(self, link: OrderLink, shop: ShopConfig) -> None:
         """Take the linked order as far as the shop's ``process_to`` says, resuming where it stopped."""
