@@ -143,7 +143,8 @@ class ShopifyClient:
 
         The same ``idempotency_key`` must be reused when retrying the same change, and a new one used
         for a new change; that is what makes a retry after a lost answer safe. Returns the adjustment
-        group (None when nothing changed).
+        group's id only (None when nothing changed): asking for its 2 x 250 changes would cost the shop
+        a response as large as the request, and nobody reads them.
         """
         variables = {
             "input": set_quantities_input(

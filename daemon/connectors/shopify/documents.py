@@ -109,10 +109,7 @@ query Locations {
 INVENTORY_SET_QUANTITIES = """
 mutation InventorySetQuantities($input: InventorySetQuantitiesInput!, $idempotencyKey: String!) {
   inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) {
-    inventoryAdjustmentGroup {
-      id
-      changes { name delta quantityAfterChange item { id } location { id } }
-    }
+    inventoryAdjustmentGroup { id }
     userErrors { field message code }
   }
 }
