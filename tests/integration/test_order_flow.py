@@ -358,8 +358,8 @@ async def test_items_about_one_order_handed_over_together_go_into_the_intake_onc
         return InboxItem(n, "shopify", "shop-a", "orders/updated", payload, {}, dt.datetime.now(dt.timezone.utc))
 
     accepted = []
-    accept = flow.intake.accept
-    monkeypatch.setattr(flow.intake, "accept", lambda s: accepted.append(s.order) or accept(s))
+    accept_many = flow.intake.accept_many
+    monkeypatch.setattr(flow.intake, "accept_many", lambda s: accepted.extend(x.order for x in s) or accept_many(s))
     snapshot = shopify_rest_order(scenario())
     newer = {**snapshot, "updated_at": "2026-03-05T10:00:00+01:00"}
     other = shopify_rest_order(scenario(order_id=2, number=1002))
@@ -372,3 +372,38 @@ async def test_items_about_one_order_handed_over_together_go_into_the_intake_onc
         ("2", when(other["updated_at"])), ("450789469", when(newer["updated_at"]))
     ]
     assert (await flow.link("450789469"))["state"] == "queued" and (await flow.link("2"))["state"] == "queued"
+
+
+async def test_a_batch_goes_in_together_and_each_order_gets_its_own_outcome(flow):
+    def sighting(*, updated_at: str | None = None, **changes) -> Sighting:
+        payload = shopify_rest_order(scenario(**changes))
+        payload["updated_at"] = updated_at or payload["updated_at"]
+        return Sighting(order_from_shopify_rest(payload, "shop-a"), SHOPIFY_REST, payload)
+
+    known, newer = sighting(order_id=1, number=1001), sighting(order_id=4, number=1004, updated_at="2026-03-09T10:00:00+01:00")
+    assert [await flow.intake.accept(s) for s in (known, newer)] == ["queued", "queued"]
+    older = sighting(order_id=4, number=1004)
+
+    batch = [known, sighting(order_id=2, number=1002), older, sighting(order_id=3, number=1003, financial_status="pending")]
+    assert await flow.intake.accept_many(batch) == ["duplicate", "queued", "stale", "waiting"]
+    assert [(await flow.link(n))["state"] for n in ("1", "2", "3", "4")] == ["queued", "queued", "waiting", "queued"]
+    lines = await flow.db.pool.fetchval("SELECT count(*) FROM shop_order_lines WHERE shop_order_id = '2'")
+    assert lines == 3
+    assert sorted(job.payload["order"] for job in await flow.queue.list(state="pending")) == ["1", "2", "4"]
+    with pytest.raises(ValueError):
+        await flow.intake.accept_many([known, known])
+
+
+async def test_an_order_that_breaks_its_batch_fails_alone(flow):
+    def sighting(order_id: int) -> Sighting:
+        payload = shopify_rest_order(scenario(order_id=order_id, number=1000 + order_id))
+        return Sighting(order_from_shopify_rest(payload, "shop-a"), SHOPIFY_REST, payload)
+
+    async def on_stored(conn, orders) -> None:  # stands in for any statement one order makes fail
+        if any(order.shop_order_id == "2" for order in orders):
+            raise RuntimeError("order 2 cannot be stored")
+
+    intake = OrderIntake(flow.db, flow.queue, OrderLinks(), {s.id: s for s in flow.config.shops}, on_stored=on_stored)
+    outcomes = await intake.accept_many([sighting(1), sighting(2), sighting(3)])
+    assert outcomes[0] == outcomes[2] == "queued" and isinstance(outcomes[1], RuntimeError)
+    assert await flow.link("2") is None and (await flow.link("3"))["state"] == "queued"

@@ -3,7 +3,7 @@
 Every API answer of every emulator records what both shops show for P0001 next to what could be
 delivered at that instant (Rackbeat's stock on hand minus every unit sold in a shop; nothing ships
 here). Orders reach the daemon as the order flow's intake would see them; the intake hook the lead adds
-(``StockMarks.order_seen``, in accept's transaction) is called right after it by ``accept`` below.
+(``StockMarks.orders_seen``, in accept's transaction) is called right after it by ``accept`` below.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Race:
         order = MAPPERS[payload_format](payload, shop_id)
         await self.intake.accept(Sighting(order, payload_format, payload))
         async with self.world.db.pool.acquire() as conn, conn.transaction():  # inside accept's, once wired
-            await self.hooks.order_seen(conn, order)
+            await self.hooks.orders_seen(conn, [order])
 
     async def order_in_shopify(self, quantity: int) -> None:
         control = f"{self.world.urls[SHOPIFY].rsplit('/', 1)[0]}/_sandbox/{SHOPIFY}/orders"

@@ -6,7 +6,6 @@ both ways is handled once.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Mapping, Sequence
 
 from daemon.queue.store import JobQueue
@@ -40,7 +39,7 @@ class ShopOrderHandler:
 
     Of several items about one order handed over together (a shop sends one snapshot as orders/create,
     /paid and /updated at once) only the newest goes in: the others would be stale or duplicates, and
-    would only wait for its transaction to learn so. Distinct orders go in concurrently."""
+    would only wait for its transaction to learn so. Distinct orders go in together, in one transaction."""
 
     def __init__(self, intake: OrderIntake, payload_format: str) -> None:
         self._intake = intake
@@ -64,9 +63,8 @@ class ShopOrderHandler:
             key = (order.shop_id, order.shop_order_id)
             if key not in newest or order.updated_at >= orders[newest[key]].updated_at:
                 newest[key] = index
-        accepted = await asyncio.gather(
-            *(self._intake.accept(Sighting(orders[i], self._format, items[i].payload)) for i in newest.values()),
-            return_exceptions=True,
+        accepted = await self._intake.accept_many(
+            [Sighting(orders[i], self._format, items[i].payload) for i in newest.values()]
         )
         by_order = dict(zip(newest, accepted, strict=True))
         for index, order in orders.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import asyncpg
 
@@ -51,74 +51,101 @@ def reference_for(shop_id: str, shop_order_id: str) -> str:
     return f"rbsync:{shop_id}:{shop_order_id}"
 
 
+# One statement for a batch of orders (one version each), in key order so that concurrent batches lock
+# their rows in the same order and cannot deadlock.
 _UPSERT_NEWEST = """
-INSERT INTO shop_orders (shop_id, shop_order_id, name, state, shop_updated_at, payload_format, payload, reference,
-                         backfill)
-VALUES ($1, $2, $3, 'waiting', $4, $5, $6::jsonb, $7, $8)
+INSERT INTO shop_orders AS o (shop_id, shop_order_id, name, state, shop_updated_at, payload_format, payload,
+                              reference, backfill)
+SELECT v.shop_id, v.shop_order_id, v.name, 'waiting', v.updated_at, v.payload_format, v.payload::jsonb,
+       'rbsync:' || v.shop_id || ':' || v.shop_order_id, v.backfill
+FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::bool[])
+     AS v(shop_id, shop_order_id, name, updated_at, payload_format, payload, backfill)
+ORDER BY v.shop_id, v.shop_order_id
 ON CONFLICT (shop_id, shop_order_id) DO UPDATE
    SET (name, shop_updated_at, payload_format, payload) =
            (SELECT EXCLUDED.name, EXCLUDED.shop_updated_at, EXCLUDED.payload_format, EXCLUDED.payload
-             WHERE shop_orders.shop_updated_at <= EXCLUDED.shop_updated_at
+             WHERE o.shop_updated_at <= EXCLUDED.shop_updated_at
             UNION ALL
-            SELECT shop_orders.name, shop_orders.shop_updated_at, shop_orders.payload_format, shop_orders.payload
-             WHERE shop_orders.shop_updated_at > EXCLUDED.shop_updated_at),
-       backfill = shop_orders.backfill OR EXCLUDED.backfill
- WHERE shop_orders.shop_updated_at < EXCLUDED.shop_updated_at
-    OR (shop_orders.shop_updated_at = EXCLUDED.shop_updated_at AND shop_orders.payload <> EXCLUDED.payload)
-    OR (EXCLUDED.backfill AND NOT shop_orders.backfill)
+            SELECT o.name, o.shop_updated_at, o.payload_format, o.payload
+             WHERE o.shop_updated_at > EXCLUDED.shop_updated_at),
+       backfill = o.backfill OR EXCLUDED.backfill
+ WHERE o.shop_updated_at < EXCLUDED.shop_updated_at
+    OR (o.shop_updated_at = EXCLUDED.shop_updated_at AND o.payload <> EXCLUDED.payload)
+    OR (EXCLUDED.backfill AND NOT o.backfill)
 RETURNING *, (xmax = 0) AS inserted
 """
+
+
+@dataclass(frozen=True)
+class OrderVersion:
+    """One version of a shop order to store."""
+
+    order: Order
+    payload_format: str
+    payload: dict[str, Any]
+    backfill: bool = False
 
 
 class OrderLinks:
     """SQL for ``shop_orders``; every method takes the connection so callers control the transaction."""
 
     async def upsert_newest(
-        self,
-        conn: asyncpg.Connection,
-        *,
-        shop_id: str,
-        shop_order_id: str,
-        name: str,
-        updated_at: dt.datetime,
-        payload_format: str,
-        payload: dict[str, Any],
-        backfill: bool = False,
-    ) -> tuple[OrderLink, bool] | None:
-        """Store this version unless it is older than the stored one or the very same (a shop sends one
-        snapshot under several topics); None means nothing was written (:meth:`is_stored` tells which).
+        self, conn: asyncpg.Connection, versions: Sequence[OrderVersion]
+    ) -> dict[tuple[str, str], tuple[OrderLink, bool]]:
+        """Store each version (at most one per order) unless it is older than the stored one or the very
+        same (a shop sends one snapshot under several topics). Returns, by (shop, order id), the link
+        and whether it is new, for the versions written; :meth:`stored_versions` tells the others apart.
 
         A backfill request always gets through (it only adds the backfill mark, never older data).
         """
-        record = await conn.fetchrow(
+        if not versions:
+            return {}
+        records = await conn.fetch(
             _UPSERT_NEWEST,
-            shop_id,
-            shop_order_id,
-            name,
-            updated_at,
-            payload_format,
-            json.dumps(payload),
-            reference_for(shop_id, shop_order_id),
-            backfill,
+            [v.order.shop_id for v in versions],
+            [v.order.shop_order_id for v in versions],
+            [v.order.name for v in versions],
+            [v.order.updated_at for v in versions],
+            [v.payload_format for v in versions],
+            [json.dumps(v.payload) for v in versions],
+            [v.backfill for v in versions],
         )
-        return None if record is None else (OrderLink.from_record(record), record["inserted"])
+        return {(r["shop_id"], r["shop_order_id"]): (OrderLink.from_record(r), r["inserted"]) for r in records}
 
-    async def is_stored(self, conn: asyncpg.Connection, shop_id: str, shop_order_id: str, updated_at: dt.datetime) -> bool:
-        """Whether the stored version has this ``updated_at`` (a duplicate, not a stale payload)."""
-        stored = await conn.fetchval(
-            "SELECT shop_updated_at FROM shop_orders WHERE shop_id = $1 AND shop_order_id = $2", shop_id, shop_order_id
+    async def stored_versions(
+        self, conn: asyncpg.Connection, keys: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], dt.datetime]:
+        """The stored version's ``updated_at`` of each order: equal to a sighting's, it was a duplicate."""
+        records = await conn.fetch(
+            """SELECT o.shop_id, o.shop_order_id, o.shop_updated_at
+               FROM unnest($1::text[], $2::text[]) AS k(shop_id, shop_order_id)
+               JOIN shop_orders o USING (shop_id, shop_order_id)""",
+            [shop for shop, _ in keys],
+            [order for _, order in keys],
         )
-        return stored == updated_at
+        return {(r["shop_id"], r["shop_order_id"]): r["shop_updated_at"] for r in records}
 
-    async def replace_lines(self, conn: asyncpg.Connection, order: Order) -> None:
-        """The stored version's product lines (those with a SKU), for the stock reservations."""
-        lines = [line for line in order.lines if line.sku and line.quantity > 0]
+    async def replace_lines(self, conn: asyncpg.Connection, orders: Sequence[Order]) -> None:
+        """The stored versions' product lines (those with a SKU), for the stock reservations."""
+        if not orders:
+            return
+        lines = [(o, line) for o in orders for line in o.lines if line.sku and line.quantity > 0]
         await conn.execute(
-            "DELETE FROM shop_order_lines WHERE shop_id = $1 AND shop_order_id = $2", order.shop_id, order.shop_order_id
-        )
-        await conn.executemany(
-            "INSERT INTO shop_order_lines (shop_id, shop_order_id, line_id, sku, quantity) VALUES ($1, $2, $3, $4, $5)",
-            [(order.shop_id, order.shop_order_id, line.line_id, line.sku, line.quantity) for line in lines],
+            """WITH gone AS (
+                   DELETE FROM shop_order_lines l USING unnest($1::text[], $2::text[]) AS k(shop_id, shop_order_id)
+                   WHERE l.shop_id = k.shop_id AND l.shop_order_id = k.shop_order_id
+                   RETURNING 1
+               )
+               INSERT INTO shop_order_lines (shop_id, shop_order_id, line_id, sku, quantity)
+               SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[])
+               WHERE (SELECT count(*) FROM gone) >= 0  -- the old lines go first: the same line ids come back""",
+            [o.shop_id for o in orders],
+            [o.shop_order_id for o in orders],
+            [o.shop_id for o, _ in lines],
+            [o.shop_order_id for o, _ in lines],
+            [line.line_id for _, line in lines],
+            [line.sku for _, line in lines],
+            [line.quantity for _, line in lines],
         )
 
     async def get(self, conn: asyncpg.Connection, shop_id: str, shop_order_id: str) -> OrderLink | None:
@@ -130,12 +157,22 @@ class OrderLinks:
     async def set_state(
         self, conn: asyncpg.Connection, link: OrderLink, state: str, reason: str | None = None
     ) -> None:
+        await self.set_states(conn, [(link, state, reason)])
+
+    async def set_states(
+        self, conn: asyncpg.Connection, changes: Sequence[tuple[OrderLink, str, str | None]]
+    ) -> None:
+        """Each (link, state, reason), in one statement."""
+        if not changes:
+            return
         await conn.execute(
-            "UPDATE shop_orders SET state = $3, reason = $4 WHERE shop_id = $1 AND shop_order_id = $2",
-            link.shop_id,
-            link.shop_order_id,
-            state,
-            reason,
+            """UPDATE shop_orders o SET state = c.state, reason = c.reason
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS c(shop_id, shop_order_id, state, reason)
+               WHERE o.shop_id = c.shop_id AND o.shop_order_id = c.shop_order_id""",
+            [link.shop_id for link, _, _ in changes],
+            [link.shop_order_id for link, _, _ in changes],
+            [state for _, state, _ in changes],
+            [reason for _, _, reason in changes],
         )
 
     async def mark_create_attempted(self, conn: asyncpg.Connection, link: OrderLink) -> None:

@@ -19,7 +19,7 @@ def build_order_parts(context: FlowContext) -> FlowParts:
     shops = {shop.id: shop for shop in context.config.shops if shop.orders.enabled}
     links = OrderLinks()
     stock = stock_marks(context)  # orders move stock reservations; Rackbeat takes them over on transfer
-    intake = OrderIntake(context.database, context.queue, links, shops, on_stored=stock.order_seen)
+    intake = OrderIntake(context.database, context.queue, links, shops, on_stored=stock.orders_seen)
     customers = CustomerResolver(context.database, context.rackbeat)
     transfer = OrderTransfer(
         context.database, context.rackbeat, links, customers, shops, MAPPERS, on_transferred=stock.order_transferred

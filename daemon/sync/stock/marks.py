@@ -67,9 +67,9 @@ class StockMarks:
         async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
             await self.mark(conn, skus, shop_ids=shop_ids, force=force)
 
-    async def order_seen(self, conn: asyncpg.Connection, order: Order) -> None:
-        """Hook for the order intake (in its transaction): a new or changed order moves reservations."""
-        await self.mark(conn, (line.sku for line in order.lines if line.sku))
+    async def orders_seen(self, conn: asyncpg.Connection, orders: Sequence[Order]) -> None:
+        """Hook for the order intake (in its transaction): new or changed orders move reservations."""
+        await self.mark(conn, (line.sku for order in orders for line in order.lines if line.sku))
 
     async def order_transferred(self, order: Order, rackbeat_number: int) -> None:
         """Hook for ``OrderTransfer(on_transferred=...)``: the reservation is now Rackbeat's."""

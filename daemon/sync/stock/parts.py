@@ -88,7 +88,7 @@ def stock_shops(context: FlowContext) -> dict[str, ShopConfig]:
 
 
 def stock_marks(context: FlowContext, *, debounce_s: float = DEBOUNCE_S) -> StockMarks:
-    """The triggers' entry point, also for the order flow's hooks (``order_seen``, ``order_transferred``)."""
+    """The triggers' entry point, also for the order flow's hooks (``orders_seen``, ``order_transferred``)."""
     return StockMarks(context.database, context.queue, StockLevels(), list(stock_shops(context)), debounce_s=debounce_s)
 
 
