@@ -20,9 +20,9 @@ from typing import Any, Mapping, Protocol, Sequence, runtime_checkable
 
 import structlog
 
+from daemon.db.batching import BatchWriter
 from daemon.errors import TerminalError
 from daemon.queue.model import Job
-from daemon.webhooks.batching import BatchWriter
 from daemon.webhooks.inbox import InboxRow, InboxStore
 from daemon.webhooks.payload import PayloadError, parse_object
 

@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass, fields
 from typing import Iterable, Literal, NamedTuple, Sequence
 
+from daemon.db.batching import BatchWriter
 from daemon.db.commits import UNFLUSHED
 from daemon.db.database import CONNECTION_ERRORS, Database
-from daemon.webhooks.batching import BatchWriter
 
 INBOX_JOB = "inbox"
 Status = Literal["received", "processed", "rejected", "ignored"]

@@ -49,3 +49,23 @@ async def test_a_push_looking_for_marks_waits_for_marking_transactions_still_ope
         assert not look.done()  # no answer while the marks may still come
         await transaction.commit()
         assert await asyncio.wait_for(look, 5) is True
+
+
+async def test_concurrent_marks_share_a_transaction_and_keep_their_own_shops_and_force(db):
+    """Sixteen transfers marking at once: a few transactions, each caller back once its marks are in."""
+    from daemon.queue.store import JobQueue
+    from daemon.sync.stock.marks import PUSH_KIND, StockMarks
+
+    marks = StockMarks(db, JobQueue(db), StockLevels(), ["shop-a", "shop-b"])
+    await asyncio.gather(
+        *(marks.mark_now([f"P{n}"]) for n in range(16)),
+        marks.mark_now(["W1"], shop_ids=["shop-b"], force=True),
+    )
+    rows = await db.pool.fetch("SELECT shop_id, sku, force, xmin::text AS tx FROM stock_dirty ORDER BY shop_id, sku")
+    assert {(r["shop_id"], r["sku"]) for r in rows if not r["force"]} == {
+        (shop, f"P{n}") for shop in ("shop-a", "shop-b") for n in range(16)
+    }
+    assert [(r["shop_id"], r["sku"]) for r in rows if r["force"]] == [("shop-b", "W1")]
+    assert len({r["tx"] for r in rows}) < 17  # not one transaction per caller
+    pushes = await db.pool.fetch("SELECT connection FROM jobs WHERE kind = $1 ORDER BY connection", PUSH_KIND)
+    assert [p["connection"] for p in pushes] == ["shop-a", "shop-b"]

@@ -7,7 +7,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from daemon.webhooks.batching import BatchWriter
+from daemon.db.batching import BatchWriter
 from daemon.webhooks.inbox import InboxStore
 
 

@@ -6,17 +6,27 @@ transaction, so a trigger is never lost between the two; many marks while a push
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import asyncpg
 
+from daemon.db.batching import BatchWriter
 from daemon.db.commits import unflushed_transaction
-from daemon.db.database import Database
+from daemon.db.database import CONNECTION_ERRORS, Database
 from daemon.queue.store import JobQueue, KeyedJob
 from daemon.sync.model import Order
 from daemon.sync.stock.levels import StockLevels
 
 PUSH_KIND = "stock.push"
+
+
+@dataclass(frozen=True)
+class _Marking:
+    skus: tuple[str, ...]
+    shop_ids: tuple[str, ...] | None
+    force: bool
 
 
 def push_job_key(shop_id: str) -> str:
@@ -40,6 +50,10 @@ class StockMarks:
         self._levels = levels
         self._shop_ids = list(shop_ids)
         self._debounce_s = debounce_s
+        # concurrent mark_now calls (one per transfer, 16 at once) share a transaction
+        self._batches: BatchWriter[_Marking, None] = BatchWriter(
+            self._mark_batch, max_batch=64, max_in_flight=2, isolate=lambda exc: not isinstance(exc, CONNECTION_ERRORS)
+        )
 
     async def mark(
         self,
@@ -58,14 +72,23 @@ class StockMarks:
         await self._queue.enqueue_keyed(conn, PUSH_KIND, pushes, delay_s=self._debounce_s)
 
     async def mark_now(self, skus: Iterable[str], *, shop_ids: Sequence[str] | None = None, force: bool = False) -> None:
-        """In a transaction of its own, committed without waiting for the disk: every caller (an inbox or
-        transfer job) commits its own outcome synchronously afterwards, which flushes this too, and
-        until then a crash only means the caller runs again and marks again."""
-        skus = list(skus)
+        """In a transaction of its own (shared with the marks asked for meanwhile), committed without
+        waiting for the disk: every caller (an inbox or transfer job) commits its own outcome
+        synchronously afterwards, which flushes this too, and until then a crash only means the
+        caller runs again and marks again."""
+        skus = tuple(skus)
         if not skus:  # nothing to mark: no transaction either
             return
+        await self._batches.submit(_Marking(skus, None if shop_ids is None else tuple(shop_ids), force))
+
+    async def _mark_batch(self, markings: list[_Marking]) -> list[None]:
+        together: dict[tuple[tuple[str, ...] | None, bool], list[str]] = defaultdict(list)
+        for marking in markings:
+            together[(marking.shop_ids, marking.force)].extend(marking.skus)
         async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
-            await self.mark(conn, skus, shop_ids=shop_ids, force=force)
+            for (shop_ids, force), skus in together.items():
+                await self.mark(conn, skus, shop_ids=shop_ids, force=force)
+        return [None] * len(markings)
 
     async def orders_seen(self, conn: asyncpg.Connection, orders: Sequence[Order]) -> None:
         """Hook for the order intake (in its transaction): new or changed orders move reservations."""
