@@ -61,7 +61,8 @@ class Worker:
         at once). ``concurrency`` counts the jobs of connections only: jobs without one (database work,
         such as inbox items, which their handlers batch) run up to ``local_concurrency`` at once on a
         budget of their own, so a burst of them neither takes the connections' slots nor is held to
-        the few jobs a remote API allows, and many at once make large batches. ``keep_done_s``: finished jobs older than this are purged, so the table stays small."""
+        the few jobs a remote API allows, and many at once make large batches.
+        ``keep_done_s``: finished jobs older than this are purged, so the table stays small."""
         self.worker_id = worker_id or default_worker_id()
         self._queue = queue
         self._leases = queue.leases
@@ -185,8 +186,9 @@ class Worker:
         job, _ = self._running.pop(job_id, (None, None))
         self._started.discard(job_id)
         remote_room, local_room = self._claimable()
-        if local_room if job is not None and job.connection is None else remote_room:
-            self._wake.set()  # a local job's end only matters once its budget is worth a claim
+        room = local_room if job is not None and job.connection is None else remote_room
+        if room:  # a job's end wakes the claims only once its budget is worth a claim again
+            self._wake.set()
         if not task.cancelled() and task.exception() is not None:  # the lease expires; it runs again
             self._log.error("job.outcome_lost", job_id=job_id, exc_info=task.exception())
 

@@ -63,13 +63,7 @@ class StockMarks:
         shop_ids: Sequence[str] | None = None,
         force: bool = False,
     ) -> None:
-        shops = self._shop_ids if shop_ids is None else [s for s in shop_ids if s in self._shop_ids]
-        wanted = [sku for sku in set(skus) if sku]
-        if not shops or not wanted:
-            return
-        await self._levels.mark(conn, shops, wanted, force=force)
-        pushes = [KeyedJob(push_job_key(shop_id), shop_id, {"shop": shop_id}) for shop_id in shops]
-        await self._queue.enqueue_keyed(conn, PUSH_KIND, pushes, delay_s=self._debounce_s)
+        await self._mark_all(conn, [_Marking(tuple(skus), None if shop_ids is None else tuple(shop_ids), force)])
 
     async def mark_now(self, skus: Iterable[str], *, shop_ids: Sequence[str] | None = None, force: bool = False) -> None:
         """In a transaction of its own (shared with the marks asked for meanwhile), committed without
@@ -82,13 +76,24 @@ class StockMarks:
         await self._batches.submit(_Marking(skus, None if shop_ids is None else tuple(shop_ids), force))
 
     async def _mark_batch(self, markings: list[_Marking]) -> list[None]:
-        together: dict[tuple[tuple[str, ...] | None, bool], list[str]] = defaultdict(list)
-        for marking in markings:
-            together[(marking.shop_ids, marking.force)].extend(marking.skus)
         async with self._database.pool.acquire() as conn, unflushed_transaction(conn):
-            for (shop_ids, force), skus in together.items():
-                await self.mark(conn, skus, shop_ids=shop_ids, force=force)
+            await self._mark_all(conn, markings)
         return [None] * len(markings)
+
+    async def _mark_all(self, conn: asyncpg.Connection, markings: Sequence[_Marking]) -> None:
+        """The marks, grouped by shops and force, then one push job per shop concerned, all queued in one
+        statement: concurrent markers take the jobs' keys in the same order and never deadlock."""
+        together: dict[tuple[tuple[str, ...], bool], set[str]] = defaultdict(set)
+        for marking in markings:
+            shops = self._shop_ids if marking.shop_ids is None else [s for s in marking.shop_ids if s in self._shop_ids]
+            skus = {sku for sku in marking.skus if sku}
+            if shops and skus:
+                together[(tuple(shops), marking.force)] |= skus
+        for (shops, force), skus in together.items():
+            await self._levels.mark(conn, shops, skus, force=force)
+        pushed = sorted({shop for shops, _ in together for shop in shops})
+        pushes = [KeyedJob(push_job_key(shop_id), shop_id, {"shop": shop_id}) for shop_id in pushed]
+        await self._queue.enqueue_keyed(conn, PUSH_KIND, pushes, delay_s=self._debounce_s)
 
     async def orders_seen(self, conn: asyncpg.Connection, orders: Sequence[Order]) -> None:
         """Hook for the order intake (in its transaction): new or changed orders move reservations."""
