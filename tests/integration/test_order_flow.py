@@ -366,7 +366,9 @@ async def test_items_about_one_order_handed_over_together_go_into_the_intake_onc
     items = [item(1, snapshot), item(2, newer), item(3, snapshot), item(4, other), item(5, {"id": 9})]
     outcomes = await ShopOrderHandler(flow.intake, SHOPIFY_REST).handle_many(items)
 
-    assert outcomes[:4] == [None] * 4 and isinstance(outcomes[4], Exception)  # the malformed one fails alone
+    assert outcomes[:4] == [None] * 4  # the malformed one fails alone, parked with what is missing
+    assert isinstance(outcomes[4], TerminalError) and "shop-a" in outcomes[4].reason
+    assert "missing field 'created_at'" in outcomes[4].reason and "order id 9" in outcomes[4].reason
     when = dt.datetime.fromisoformat
     assert sorted((o.shop_order_id, o.updated_at) for o in accepted) == [
         ("2", when(other["updated_at"])), ("450789469", when(newer["updated_at"]))
@@ -392,6 +394,10 @@ async def test_a_batch_goes_in_together_and_each_order_gets_its_own_outcome(flow
     assert sorted(job.payload["order"] for job in await flow.queue.list(state="pending")) == ["1", "2", "4"]
     with pytest.raises(ValueError):
         await flow.intake.accept_many([known, known])
+    # a newer version brings the same line ids back: the old lines go first
+    paid = sighting(order_id=3, number=1003, updated_at="2026-03-09T11:00:00+01:00")
+    assert await flow.intake.accept_many([paid]) == ["queued"]
+    assert await flow.db.pool.fetchval("SELECT count(*) FROM shop_order_lines WHERE shop_order_id = '3'") == 3
 
 
 async def test_an_order_that_breaks_its_batch_fails_alone(flow):
@@ -407,3 +413,25 @@ async def test_an_order_that_breaks_its_batch_fails_alone(flow):
     outcomes = await intake.accept_many([sighting(1), sighting(2), sighting(3)])
     assert outcomes[0] == outcomes[2] == "queued" and isinstance(outcomes[1], RuntimeError)
     assert await flow.link("2") is None and (await flow.link("3"))["state"] == "queued"
+
+
+async def test_a_run_after_the_link_makes_the_stock_mark_again(flow):
+    """A crash between linking the Rackbeat order and marking its SKUs: the rerun marks them."""
+    marked: list[tuple[str, int]] = []
+
+    async def on_transferred(order, number) -> None:
+        marked.append((order.shop_order_id, number))
+        if len(marked) == 1:
+            raise RetryableError("the process died here")
+
+    flow.transfer = OrderTransfer(
+        flow.db, flow.rackbeat, OrderLinks(), CustomerResolver(flow.db, flow.rackbeat),
+        {s.id: s for s in flow.config.shops}, MAPPERS, on_transferred=on_transferred,
+    )
+    await flow.shopify(scenario())
+    assert len(await flow.run_jobs()) == 1
+    number = (await flow.link("450789469"))["rackbeat_order_number"]
+    await flow.db.pool.execute("UPDATE jobs SET state = 'pending' WHERE kind = 'order.transfer'")
+    assert await flow.run_jobs() == []
+    assert marked == [("450789469", number)] * 2
+    assert len(await flow.rackbeat.find_orders_by_reference("rbsync:shop-a:450789469")) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from daemon.errors import TerminalError
 from daemon.queue.store import JobQueue
 from daemon.sync.rackbeat_items import record_number
 from daemon.sync.order_flow.intake import Mapper, OrderIntake, Sighting
@@ -56,8 +57,8 @@ class ShopOrderHandler:
         newest: dict[tuple[str, str], int] = {}  # the order's item to accept, by index
         for index, item in enumerate(items):
             try:
-                order = orders[index] = MAPPERS[self._format](item.payload, item.connection)
-            except Exception as exc:  # noqa: BLE001 - this item's outcome, as handle would raise it
+                order = orders[index] = self._read(item)
+            except TerminalError as exc:  # this item's outcome, as handle would raise it
                 outcomes[index] = exc
                 continue
             key = (order.shop_id, order.shop_order_id)
@@ -71,6 +72,20 @@ class ShopOrderHandler:
             result = by_order[(order.shop_id, order.shop_order_id)]
             outcomes[index] = result if isinstance(result, BaseException) else None
         return outcomes
+
+    def _read(self, item: InboxItem) -> Order:
+        """The canonical order; a payload it cannot be read from is parked with what is missing (retrying
+        would only fail the same way)."""
+        try:
+            return MAPPERS[self._format](item.payload, item.connection)
+        except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+            what = f"missing field {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
+            raise TerminalError(
+                f"shop {item.connection}: {item.topic} delivery {item.inbox_id} is not a readable {self._format} "
+                f"order (order id {item.payload.get('id')!r}): {what}",
+                shop=item.connection,
+                order=str(item.payload.get("id")),
+            ) from exc
 
 
 class ProductAppearedHandler:

@@ -107,10 +107,13 @@ class OrderIntake:
         if len(set(keys)) != len(keys):
             raise ValueError("accept_many takes at most one sighting per order")
         outcomes: list[Outcome] = ["disabled"] * len(sightings)
-        wanted = [index for index, s in enumerate(sightings) if s.order.shop_id in self._shops]
-        for index in set(range(len(sightings))) - set(wanted):
-            order = sightings[index].order
-            log.debug("order.ignored", shop=order.shop_id, order=order.shop_order_id, reason="order sync is off")
+        wanted = []
+        for index, sighting in enumerate(sightings):
+            if sighting.order.shop_id in self._shops:
+                wanted.append(index)
+            else:
+                log.debug("order.ignored", shop=sighting.order.shop_id, order=sighting.order.shop_order_id,
+                          reason="order sync is off for this shop")
         if not wanted:
             return outcomes
         try:

@@ -73,6 +73,9 @@ class OrderTransfer:
                 except TerminalError as exc:
                     await self._park(link, exc)
                     raise
+            elif self._on_transferred is not None:  # a run after the link: the stock mark may have been lost
+                order = self._mappers[link.payload_format](link.payload, shop_id)
+                await self._on_transferred(order, link.rackbeat_order_number)
             await self._process(link, shop)
 
     async def _load(self, shop_id: str, shop_order_id: str) -> OrderLink:
