@@ -22,9 +22,18 @@ UNFLUSHED = "(SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
 
 @contextlib.asynccontextmanager
 async def unflushed_transaction(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
-    async with conn.transaction():
-        await conn.execute("SET LOCAL synchronous_commit TO off")
+    """``BEGIN`` and the setting in one round trip (the hot paths' transactions are a few statements).
+
+    Not asyncpg's ``conn.transaction()``, which would send them one by one; that one now refuses to
+    nest in here, so nothing commits this transaction early by mistake."""
+    await conn.execute("BEGIN; SET LOCAL synchronous_commit TO off")
+    try:
         yield conn
+    except BaseException:
+        with contextlib.suppress(Exception):  # a broken connection: the server ends the transaction
+            await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
 
 
 async def flush_commits(conn: asyncpg.Connection) -> None:

@@ -171,6 +171,26 @@ async def test_include_fields_shrink_the_payload_and_fulfillments_fire_their_top
     ]
 
 
+async def test_one_snapshot_under_several_topics_gives_each_subscription_its_own_fields():
+    """The body is encoded once per snapshot and field list, never handed to a subscription of other fields."""
+    receiver = WebhookReceiver()
+    shopify = emulator()
+    async with serve(receiver.app) as hook_url, running(shopify) as client:
+        await subscribe(client, "ORDERS_CREATE", f"{hook_url}/create")
+        await client.graphql(
+            """mutation($uri: String!) { webhookSubscriptionCreate(topic: ORDERS_UPDATED,
+                 webhookSubscription: {uri: $uri, includeFields: ["id", "updated_at"]}) { userErrors { message } } }""",
+            {"uri": f"{hook_url}/updated-ids"},
+        )
+        await subscribe(client, "ORDERS_PAID", f"{hook_url}/paid")
+        placed = await client.place_order({"lines": [{"sku": "A", "quantity": 1}], "financial_status": "paid"})
+        await shopify.drain_webhooks()
+    bodies = {headers["X-Shopify-Topic"]: body for headers, body in receiver.requests}
+    assert bodies["orders/create"] == bodies["orders/paid"]  # one snapshot, the same bytes
+    assert json.loads(bodies["orders/create"])["line_items"][0]["sku"] == "A"
+    assert json.loads(bodies["orders/updated"]) == {"id": placed["id"], "updated_at": placed["updated_at"]}
+
+
 async def test_duplicate_subscription_is_a_user_error():
     shopify = emulator()
     async with running(shopify) as client:

@@ -57,6 +57,7 @@ class WebhookDispatcher:
         self._tasks: set[asyncio.Task] = set()
         self._session: aiohttp.ClientSession | None = None
         self._rngs: dict[str, random.Random] = {}
+        self._last_body: tuple[dict[str, Any], tuple[str, ...], bytes] | None = None
 
     def trigger(self, state: ShopState, topic: str, payload: dict[str, Any]) -> None:
         """Queue one delivery per subscription to ``topic``; the body is fixed now, whatever happens later."""
@@ -66,13 +67,24 @@ class WebhookDispatcher:
         event_id = str(uuid.uuid4())
         triggered_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         for subscription in subscriptions:
-            body = json.dumps(_shrink(payload, subscription.include_fields), separators=(",", ":")).encode()
+            body = self._body(payload, subscription.include_fields)
             delivery = Delivery(
                 str(uuid.uuid4()), event_id, topic, triggered_at, subscription.uri, subscription.id, body
             )
             task = asyncio.get_running_loop().create_task(self._run(state, delivery))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    def _body(self, payload: dict[str, Any], include_fields: list[str]) -> bytes:
+        """One snapshot fired under several topics (orders/create, /paid, /updated) is encoded once:
+        the same bytes Shopify sends for each, without encoding the order three times in a burst."""
+        fields = tuple(include_fields)
+        last = self._last_body
+        if last is not None and last[0] is payload and last[1] == fields:
+            return last[2]
+        body = json.dumps(_shrink(payload, include_fields), separators=(",", ":")).encode()
+        self._last_body = (payload, fields, body)
+        return body
 
     async def _run(self, state: ShopState, delivery: Delivery) -> None:
         delivered = await deliver_with_retries(

@@ -1,10 +1,14 @@
 """Which Rackbeat customer an order belongs to: cached by email, else found by email, else created.
 
 Lookup-before-create makes a create whose response was lost harmless (the retry finds it), and a
-per-email lock stops two orders of one new customer from creating it twice.
+per-email lock stops two orders of one new customer from creating it twice. The cache is the table
+``rackbeat_customers`` (shared by every process, kept across restarts) with the emails this process
+has seen in front of it, so a returning customer costs neither a request nor a query.
 """
 
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from daemon.config.model import ShopConfig
 from daemon.connectors.rackbeat import RackbeatClient
@@ -16,6 +20,7 @@ from daemon.sync.model import Order
 from daemon.sync.orders import CustomerDefaults, customer_payload
 
 log = get_logger()
+REMEMBERED_EMAILS = 50_000  # a few MB; the least recently used are forgotten (the table still has them)
 
 
 def customer_defaults(shop: ShopConfig) -> CustomerDefaults:
@@ -29,9 +34,11 @@ def customer_defaults(shop: ShopConfig) -> CustomerDefaults:
 
 
 class CustomerResolver:
-    def __init__(self, database: Database, rackbeat: RackbeatClient) -> None:
+    def __init__(self, database: Database, rackbeat: RackbeatClient, *, remember: int = REMEMBERED_EMAILS) -> None:
         self._database = database
         self._rackbeat = rackbeat
+        self._remember = remember
+        self._known: OrderedDict[str, int] = OrderedDict()  # email -> customer number, most recent last
 
     async def resolve(self, order: Order, shop: ShopConfig) -> int:
         email = (order.customer.email or "").strip().lower()
@@ -44,9 +51,13 @@ class CustomerResolver:
                     order=order.shop_order_id,
                 )
             return shop.orders.default_customer
+        known = self._known.get(email)
+        if known is not None:
+            self._known.move_to_end(email)
+            return known
         cached = await self._database.pool.fetchval("SELECT number FROM rackbeat_customers WHERE email = $1", email)
         if cached is not None:
-            return cached
+            return self._remembered(email, cached)
         async with session_lock(self._database.pool, CUSTOMER_LOCKS, email, wait_s=10.0) as held:
             if not held:
                 raise RetryableError(f"customer {email} is being created by another job", retry_after=1.0)
@@ -56,6 +67,12 @@ class CustomerResolver:
             email,
             number,
         )
+        return self._remembered(email, number)
+
+    def _remembered(self, email: str, number: int) -> int:
+        self._known[email] = number
+        if len(self._known) > self._remember:
+            self._known.popitem(last=False)
         return number
 
     async def _find_or_create(self, order: Order, shop: ShopConfig, email: str) -> int:

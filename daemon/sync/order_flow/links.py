@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Sequence
 
 import asyncpg
@@ -27,7 +28,7 @@ class OrderLink:
     reason: str | None
     shop_updated_at: dt.datetime
     payload_format: str
-    payload: dict[str, Any]
+    payload_json: str = field(repr=False)  # as stored; see ``payload``
     first_seen_at: dt.datetime
     reference: str
     create_attempted_at: dt.datetime | None
@@ -39,11 +40,15 @@ class OrderLink:
     attention: str | None
     backfill: bool
 
+    @cached_property
+    def payload(self) -> dict[str, Any]:
+        """Parsed on first use: the intake reads a link for its state and never needs the order's body."""
+        return json.loads(self.payload_json)
+
     @classmethod
     def from_record(cls, record: asyncpg.Record) -> "OrderLink":
-        fields = {k: record[k] for k in cls.__dataclass_fields__}
-        fields["payload"] = json.loads(fields["payload"])
-        return cls(**fields)
+        columns = {k: record[k] for k in cls.__dataclass_fields__ if k != "payload_json"}
+        return cls(**columns, payload_json=record["payload"])
 
 
 def reference_for(shop_id: str, shop_order_id: str) -> str:
