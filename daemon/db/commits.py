@@ -24,8 +24,10 @@ UNFLUSHED = "(SELECT set_config('synchronous_commit', 'off', true)) AS unflushed
 async def unflushed_transaction(conn: asyncpg.Connection) -> AsyncIterator[asyncpg.Connection]:
     """``BEGIN`` and the setting in one round trip (the hot paths' transactions are a few statements).
 
-    Not asyncpg's ``conn.transaction()``, which would send them one by one; that one now refuses to
-    nest in here, so nothing commits this transaction early by mistake."""
+    Not asyncpg's ``conn.transaction()``, which would send them one by one. Neither nests in the other
+    (each refuses), so nothing commits a caller's transaction early by mistake."""
+    if conn.is_in_transaction():
+        raise asyncpg.InterfaceError("unflushed_transaction() cannot nest in a transaction already open")
     await conn.execute("BEGIN; SET LOCAL synchronous_commit TO off")
     try:
         yield conn

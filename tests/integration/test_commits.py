@@ -54,3 +54,12 @@ async def test_an_asyncpg_transaction_inside_is_refused_rather_than_committing_e
             async with conn.transaction():
                 await conn.execute("INSERT INTO notes VALUES (2)")
     assert await ids(conn) == []
+
+
+async def test_it_refuses_to_nest_in_a_transaction_the_caller_has_open(conn):
+    with pytest.raises(asyncpg.InterfaceError):
+        async with conn.transaction():
+            await conn.execute("INSERT INTO notes VALUES (1)")
+            async with unflushed_transaction(conn):  # its COMMIT would end the caller's transaction
+                await conn.execute("INSERT INTO notes VALUES (2)")
+    assert await ids(conn) == []

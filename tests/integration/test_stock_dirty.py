@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from daemon.queue.store import JobQueue
 from daemon.sync.stock.levels import StockLevels
+from daemon.sync.stock.marks import PUSH_KIND, StockMarks
 
 
 async def test_concurrent_marks_of_one_sku_do_not_wait_for_each_other(db):
@@ -53,9 +55,6 @@ async def test_a_push_looking_for_marks_waits_for_marking_transactions_still_ope
 
 async def test_concurrent_marks_share_a_transaction_and_keep_their_own_shops_and_force(db):
     """Sixteen transfers marking at once: a few transactions, each caller back once its marks are in."""
-    from daemon.queue.store import JobQueue
-    from daemon.sync.stock.marks import PUSH_KIND, StockMarks
-
     marks = StockMarks(db, JobQueue(db), StockLevels(), ["shop-a", "shop-b"])
     await asyncio.gather(
         *(marks.mark_now([f"P{n}"]) for n in range(16)),
