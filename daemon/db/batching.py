@@ -1,9 +1,12 @@
 """Coalesce concurrent writes into one statement: a burst costs a few commits, not one per item.
 
-Nothing waits for a batch to fill. A write starts at once while fewer than ``max_in_flight`` are
-running; items that arrive meanwhile queue up and leave together in the next one. An idle listener
-therefore answers as fast as a single INSERT, and a busy one spreads the round trip, the commit and
-the jobs trigger over many deliveries. Every caller still returns only once its own item is written.
+Nothing waits for a batch to fill. A write starts at the event loop's next turn while fewer than
+``max_in_flight`` are running, and takes every item submitted until then: callers woken together (the
+jobs of one claim, the waiters of one finished batch) leave together instead of the first one or two
+alone. Items that arrive while the writes are running queue up and leave together in the next one. An
+idle listener therefore answers as fast as a single INSERT, and a busy one spreads the round trip, the
+commit and the jobs trigger over many deliveries. Every caller still returns only once its own item is
+written.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class BatchWriter(Generic[T, R]):
         self._isolate = isolate
         self._waiting: list[tuple[T, asyncio.Future[R]]] = []
         self._in_flight = 0
+        self._starter: asyncio.Task[None] | None = None  # launched, has not taken its batch yet
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: T) -> R:
@@ -42,22 +46,29 @@ class BatchWriter(Generic[T, R]):
         return await future
 
     def _launch(self) -> None:
-        while self._waiting and self._in_flight < self._max_in_flight:
-            batch = self._waiting[: self._max_batch]
-            del self._waiting[: self._max_batch]
+        if self._waiting and self._starter is None and self._in_flight < self._max_in_flight:
             self._in_flight += 1
-            task = asyncio.create_task(self._run(batch))
+            self._starter = task = asyncio.create_task(self._run())
             self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(self._finished)
 
-    async def _run(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+    async def _run(self) -> None:
+        self._starter = None
+        batch = self._waiting[: self._max_batch]
+        del self._waiting[: self._max_batch]
+        self._launch()  # more than one batch waiting: the next write starts alongside
         try:
             await self._settle(batch)
         finally:
             for _, future in batch:  # only if the task itself was cancelled
                 future.cancel()
-            self._in_flight -= 1
-            self._launch()
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if self._starter is task:  # cancelled before it took a batch
+            self._starter = None
+        self._in_flight -= 1
+        self._launch()
 
     async def _settle(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
         try:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from daemon.cli.run_cmd import tune_garbage_collector
+
 BENCHMARKS = ("queue", "ingest", "orders", "stock", "initial_sync")
 
 
@@ -63,6 +65,9 @@ def main(argv: list[str]) -> int:
 
         server = pgserver.get_server(tempfile.mkdtemp(prefix="rbsync-bench-"), cleanup_mode="delete")
         admin_dsn = server.get_uri()
+    # This process runs the daemon's own code (queue, ingest, stock, initial_sync) or the emulators and
+    # shoppers that load the daemon on the same two cores (orders): its collector is tuned as ``run``'s.
+    tune_garbage_collector()
     try:
         for name in names:
             asyncio.run(_run_one(name, admin_dsn))

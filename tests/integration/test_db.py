@@ -77,3 +77,28 @@ async def test_session_lock_waits_for_the_holder_then_gets_it(db: Database):
         await asyncio.sleep(0.1)
         assert not task.done()
     assert await task is True
+
+
+async def test_payload_columns_are_compressed_with_lz4_where_the_server_has_it(db: Database):
+    async with db.pool.acquire() as conn:
+        try:
+            await conn.execute("CREATE TEMP TABLE probe (b bytea COMPRESSION lz4)")
+            expected = "l"
+        except asyncpg.FeatureNotSupportedError:
+            expected = ""  # the column default: pglz
+        methods = await conn.fetch(
+            """SELECT attrelid::regclass::text AS t, attname, attcompression::text FROM pg_attribute
+               WHERE (attrelid, attname) IN (('inbox'::regclass, 'body'), ('shop_orders'::regclass, 'payload'))"""
+        )
+        assert {(r["t"], r["attname"]): r["attcompression"] for r in methods} == {
+            ("inbox", "body"): expected,
+            ("shop_orders", "payload"): expected,
+        }
+        body = b'{"line_items": [' + b'{"sku": "P0001", "quantity": 1}, ' * 200 + b"{}]}"
+        inbox_id = await conn.fetchval(
+            """INSERT INTO inbox (source, connection, delivery_id, topic, headers, body, status)
+               VALUES ('shopify', 's', 'd', 'orders/create', '{}', $1, 'received') RETURNING id""",
+            body,
+        )
+        stored, size = await conn.fetchrow("SELECT body, pg_column_size(body) FROM inbox WHERE id = $1", inbox_id)
+        assert stored == body and size < len(body) // 4  # compressed, and read back whole
