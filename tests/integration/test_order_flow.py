@@ -363,12 +363,16 @@ async def test_items_about_one_order_handed_over_together_go_into_the_intake_onc
     snapshot = shopify_rest_order(scenario())
     newer = {**snapshot, "updated_at": "2026-03-05T10:00:00+01:00"}
     other = shopify_rest_order(scenario(order_id=2, number=1002))
+    misshapen = {**shopify_rest_order(scenario(order_id=3, number=1003)), "shipping_address": "Main St 1"}
     items = [item(1, snapshot), item(2, newer), item(3, snapshot), item(4, other), item(5, {"id": 9})]
+    items.append(item(6, misshapen))
     outcomes = await ShopOrderHandler(flow.intake, SHOPIFY_REST).handle_many(items)
 
-    assert outcomes[:4] == [None] * 4  # the malformed one fails alone, parked with what is missing
+    assert outcomes[:4] == [None] * 4  # the malformed ones fail alone, parked with what is wrong
     assert isinstance(outcomes[4], TerminalError) and "shop-a" in outcomes[4].reason
     assert "missing field 'created_at'" in outcomes[4].reason and "order id 9" in outcomes[4].reason
+    assert isinstance(outcomes[5], TerminalError) and "order id 3" in outcomes[5].reason
+    assert "AttributeError" in outcomes[5].reason  # a field of the wrong shape (an address given as text)
     when = dt.datetime.fromisoformat
     assert sorted((o.shop_order_id, o.updated_at) for o in accepted) == [
         ("2", when(other["updated_at"])), ("450789469", when(newer["updated_at"]))

@@ -58,7 +58,7 @@ class ShopOrderHandler:
         for index, item in enumerate(items):
             try:
                 order = orders[index] = self._read(item)
-            except TerminalError as exc:  # this item's outcome, as handle would raise it
+            except Exception as exc:  # noqa: BLE001 - this item's outcome alone, as handle would raise it
                 outcomes[index] = exc
                 continue
             key = (order.shop_id, order.shop_order_id)
@@ -78,7 +78,7 @@ class ShopOrderHandler:
         would only fail the same way)."""
         try:
             return MAPPERS[self._format](item.payload, item.connection)
-        except (KeyError, ValueError, TypeError, ArithmeticError) as exc:
+        except (LookupError, ValueError, TypeError, AttributeError, ArithmeticError) as exc:  # missing or misshapen
             what = f"missing field {exc.args[0]!r}" if isinstance(exc, KeyError) else f"{type(exc).__name__}: {exc}"
             raise TerminalError(
                 f"shop {item.connection}: {item.topic} delivery {item.inbox_id} is not a readable {self._format} "
